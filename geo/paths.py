@@ -1,0 +1,15 @@
+"""Locations of the bundled data, found from the package, never from the working directory."""
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+SEEDS_DIR = REPO_ROOT / "seeds"
+DICTIONARY_PATH = DATA_DIR / "dictionary.csv"
+BASEMAP_PATH = DATA_DIR / "basemap" / "ne_10m_countries_north_atlantic.geojson"
+STOPS_PATH = DATA_DIR / "stops.csv"
+
+
+def seeds_dir_for(data_dir: Path) -> Path:
+    """The seeds folder that belongs to a data folder: its sibling `seeds/`."""
+    return Path(data_dir).resolve().parent / "seeds"

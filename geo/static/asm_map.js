@@ -1,0 +1,141 @@
+/* Arctic Situation Map: marker shapes, popups and tooltips drawn from feature properties.
+   Every record text is set with textContent, never as HTML, so no record can inject markup. */
+(function () {
+  if (window.asm) { return; }
+  var KINDS = {
+    meeting: {label: "Meeting", colour: "#0072B2", shape: "circle"},
+    agreement: {label: "Agreement", colour: "#009E73", shape: "diamond"},
+    announcement: {label: "Announcement", colour: "#E69F00", shape: "square"},
+    statement: {label: "Statement", colour: "#CC79A7", shape: "triangle"},
+    assessment: {label: "Assessment", colour: "#56B4E9", shape: "star"},
+    deployment: {label: "Deployment", colour: "#D55E00", shape: "route"}
+  };
+  var OPEN_STATUSES = {planned: true, pending: true, unconfirmed: true};
+  var SHAPES = {
+    circle: '<circle cx="11" cy="11" r="8"/>',
+    diamond: '<polygon points="11,1.5 20.5,11 11,20.5 1.5,11"/>',
+    square: '<rect x="3" y="3" width="16" height="16"/>',
+    triangle: '<polygon points="11,2 20.5,19.5 1.5,19.5"/>',
+    star: '<polygon points="11,1.5 13.6,8 20.5,8.3 15.1,12.6 17,19.5 11,15.6 5,19.5 6.9,12.6 1.5,8.3 8.4,8"/>',
+    route: '<line x1="1" y1="11" x2="21" y2="11" stroke-dasharray="5 3" stroke-width="3.5"/>'
+  };
+
+  function svg(kind, isOpen) {
+    var style = KINDS[kind] || KINDS.meeting;
+    var fill = isOpen ? "#ffffff" : style.colour;
+    var stroke = style.shape === "route" ? style.colour : (isOpen ? style.colour : "#1a1a1a");
+    var width = isOpen ? 3 : 1.5;
+    return '<svg xmlns="http://www.w3.org/2000/svg" width="22" height="22" viewBox="0 0 22 22" aria-hidden="true">' +
+      '<g fill="' + fill + '" stroke="' + stroke + '" stroke-width="' + width + '">' + SHAPES[style.shape] + '</g></svg>';
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null && text !== "") { node.textContent = String(text); }
+    return node;
+  }
+
+  function row(table, label, value) {
+    var tr = el("tr");
+    tr.appendChild(el("th", null, label));
+    tr.appendChild(el("td", null, value));
+    table.appendChild(tr);
+  }
+
+  function recordBlock(p) {
+    var block = el("div", "asm-record");
+    block.appendChild(el("div", "asm-title", p.title));
+    var kind = KINDS[p.kind] ? KINDS[p.kind].label : p.kind;
+    block.appendChild(el("div", "asm-meta", kind + " · " + p.status_label));
+    var table = el("table", "asm-facts");
+    row(table, "When", p.when);
+    row(table, "Where", p.where);
+    if (p.participants) { row(table, "Who", p.participants.split(";").join("; ")); }
+    if (p.kind === "deployment") {
+      row(table, "Country", p.actor);
+      row(table, "Personnel", p.personnel === null || p.personnel === undefined ? "not stated" : String(p.personnel));
+      if (p.personnel_note) { row(table, "Source's words", p.personnel_note); }
+      if (p.purpose) { row(table, "Purpose", p.purpose); }
+    }
+    block.appendChild(table);
+    block.appendChild(el("blockquote", "asm-quote", p.source_quote));
+    block.appendChild(el("div", "asm-source", "Source: " + p.source));
+    if (p.curation_note) { block.appendChild(el("div", "asm-note", "Curation note: " + p.curation_note)); }
+    return block;
+  }
+
+  window.asm = {
+    kinds: KINDS,
+    iconHtml: svg,
+    popup: function (properties) {
+      var root = el("div", "asm-popup");
+      (properties.records || [properties]).forEach(function (p) { root.appendChild(recordBlock(p)); });
+      return root;
+    },
+    tooltip: function (properties) {
+      var records = properties.records || [properties];
+      var root = el("div", "asm-tooltip");
+      records.forEach(function (p) { root.appendChild(el("div", null, p.title + " (" + p.status_label + ")")); });
+      return root;
+    },
+    pointToLayer: function (feature, latlng) {
+      var p = feature.properties;
+      var changed = p.change && p.change !== "unchanged";
+      var holder = el("div", "asm-marker asm-kind-" + p.kind + (changed ? " asm-changed" : ""));
+      holder.setAttribute("data-record-id", p.record_id);
+      holder.setAttribute("role", "img");
+      holder.setAttribute("aria-label", p.title);
+      holder.innerHTML = svg(p.kind, OPEN_STATUSES[p.status] === true);  // constant markup only
+      var slot = p.slot || 0;  // records at the same place sit side by side, not on top of each other
+      var icon = L.divIcon({className: "asm-marker-box", html: holder, iconSize: [22, 22],
+                            iconAnchor: [11 - 24 * slot, 11], popupAnchor: [24 * slot, -10]});
+      return L.marker(latlng, {icon: icon, title: p.title, alt: p.title, riseOnHover: true});
+    },
+    onEachFeature: function (feature, layer) {
+      var p = feature.properties;
+      layer.bindPopup(function () { return window.asm.popup(p); }, {maxWidth: 380, minWidth: 260, autoPanPadding: [30, 30]});
+      layer.bindTooltip(function () { return window.asm.tooltip(p); }, {sticky: !(layer instanceof L.Marker), direction: "top", opacity: 0.95});
+    },
+    style: function (feature) { return feature.properties.style; },
+    keepFramed: function (map, bounds) {
+      /* The iframe gets its final width after the map is made: frame the records again on
+         resizes until the reader moves the map, then leave their view alone. */
+      var touched = false;
+      map.on("zoomstart movestart", function (e) { if (!map._asmFraming) { touched = true; } });
+      function frame() {
+        if (touched) { return; }
+        map._asmFraming = true;
+        map.invalidateSize(false);
+        map.fitBounds(bounds, {animate: false});
+        map._asmFraming = false;
+      }
+      map.on("resize", frame);
+      setTimeout(frame, 0);
+    },
+    legend: function () {
+      var root = el("details", "asm-legend");
+      root.open = true;
+      root.appendChild(el("summary", "asm-legend-title", "Legend"));
+      Object.keys(KINDS).forEach(function (kind) {
+        var item = el("div", "asm-legend-item");
+        var icon = el("span", "asm-legend-icon");
+        icon.innerHTML = svg(kind, false);
+        item.appendChild(icon);
+        item.appendChild(el("span", null, KINDS[kind].label + (kind === "deployment" ? " route (schematic)" : "")));
+        root.appendChild(item);
+      });
+      var open = el("div", "asm-legend-item");
+      var openIcon = el("span", "asm-legend-icon");
+      openIcon.innerHTML = svg("meeting", true);
+      open.appendChild(openIcon);
+      open.appendChild(el("span", null, "Hollow: planned, pending or unconfirmed"));
+      root.appendChild(open);
+      var area = el("div", "asm-legend-item");
+      area.appendChild(el("span", "asm-legend-area"));
+      area.appendChild(el("span", null, "Territory-level location (area, not a site)"));
+      root.appendChild(area);
+      return root;
+    }
+  };
+})();

@@ -1,0 +1,93 @@
+"""Briefing stops: a small, human-edited CSV of dates (and optional map views) with one-line captions.
+
+    stop,date,view,center_lat,center_lon,zoom,caption
+    1,2026-01-14,mercator,,,,"Washington: the talks."
+
+`view` is `mercator`, `polar` or blank (keep the current view); the centre and zoom go together or
+stay blank (keep the framing; centre in degrees, also in the polar view). A bad stop is reported by
+its number and field and skipped; the good ones still load.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.mapview import VIEWS
+from geo.records import Problem
+
+STOP_COLUMNS = ["stop", "date", "view", "center_lat", "center_lon", "zoom", "caption"]
+
+
+@dataclass(frozen=True)
+class Stop:
+    number: str
+    date: dt.date
+    view: str | None
+    center: tuple[float, float] | None
+    zoom: float | None
+    caption: str
+
+    @property
+    def label(self) -> str:
+        return f"Stop {self.number} · {self.date.isoformat()}"
+
+
+def _stop_problems(row: dict[str, str], span: tuple[dt.date, dt.date]) -> list[tuple[str, str]]:
+    problems = []
+    try:
+        day = dt.date.fromisoformat(row.get("date", ""))
+        if not span[0] <= day <= span[1]:
+            problems.append(("date", f"{day} is outside the records' dates {span[0]} to {span[1]}"))
+    except ValueError:
+        problems.append(("date", f"'{row.get('date', '')}' is not a date; expected YYYY-MM-DD"))
+    view = row.get("view", "")
+    if view and view not in VIEWS:
+        problems.append(("view", f"'{view}' is not a view; use {' or '.join(VIEWS)} or leave blank"))
+    lat, lon, zoom = (row.get(key, "") for key in ("center_lat", "center_lon", "zoom"))
+    if any((lat, lon, zoom)) and not all((lat, lon, zoom)):
+        problems.append(("center_lat", "center_lat, center_lon and zoom go together: give all three or none"))
+    elif lat:
+        try:
+            if not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180 and 0 <= float(zoom) <= 18):
+                problems.append(("center_lat", f"view {lat}, {lon} zoom {zoom} is out of range (lat ±90, lon ±180, zoom 0–18)"))
+        except ValueError:
+            problems.append(("center_lat", f"view '{lat}', '{lon}', '{zoom}' is not three numbers"))
+    if not row.get("caption", "").strip():
+        problems.append(("caption", "a stop needs a one-line caption"))
+    return problems
+
+
+def load_stops(path: Path, span: tuple[dt.date, dt.date]) -> tuple[list[Stop], list[Problem]]:
+    """The valid stops in file order, and a Problem naming each bad stop."""
+    if not path.exists():
+        return [], []
+    name = path.name
+    stops: list[Stop] = []
+    problems: list[Problem] = []
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in STOP_COLUMNS if column not in (reader.fieldnames or [])]
+        if missing:
+            return [], [Problem(name, 1, missing[0], f"missing columns: {', '.join(missing)}")]
+        for row in reader:
+            number = row["stop"] or f"on line {reader.line_num}"
+            row_problems = _stop_problems(row, span)
+            for field, message in row_problems:
+                problems.append(Problem(name, reader.line_num, field, f"stop {number}: {message}"))
+            if row_problems:
+                continue
+            has_view = bool(row["center_lat"])
+            stops.append(
+                Stop(
+                    number=number,
+                    date=dt.date.fromisoformat(row["date"]),
+                    view=row["view"] or None,
+                    center=(float(row["center_lat"]), float(row["center_lon"])) if has_view else None,
+                    zoom=float(row["zoom"]) if has_view else None,
+                    caption=row["caption"].strip(),
+                )
+            )
+    return stops, problems
