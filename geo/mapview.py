@@ -126,6 +126,7 @@ class MapSupport(MacroElement):
         window.asmView = {{ this.view | tojson }};
         window.asmFrame = {{ this.bounds | tojson }};
         window.asm.keepFramed(window.asmMap, window.asmFrame);
+        window.asm.addLabels(window.asmMap, {{ this.labels | tojson }});
         var asmLegend = L.control({position: "bottomleft"});
         asmLegend.onAdd = function () { return window.asm.legend(); };
         asmLegend.addTo({{ this._parent.get_name() }});
@@ -133,10 +134,11 @@ class MapSupport(MacroElement):
         """
     )
 
-    def __init__(self, view: str, bounds: list[list[float]]):
+    def __init__(self, view: str, bounds: list[list[float]], labels: list[dict]):
         super().__init__()
         self._name = "MapSupport"
         self.bounds = bounds
+        self.labels = labels
         self.css = read_static("asm_map.css")
         self.js = read_static("asm_map.js")
         self.view = view
@@ -155,13 +157,15 @@ class RecordGeoJson(folium.GeoJson):
         )
 
 
-def _polygon_label(gdf: gpd.GeoDataFrame, iso3: str, text: str) -> folium.Marker | None:
-    row = gdf[gdf["iso3"] == iso3]
-    if row.empty:
-        return None
-    point = row.geometry.iloc[0].representative_point()
-    icon = folium.DivIcon(html=f'<div class="asm-place-label">{text}</div>', icon_size=(90, 18), icon_anchor=(45, 9))
-    return folium.Marker([point.y, point.x], icon=icon, interactive=False)
+def label_points(land: gpd.GeoDataFrame, names: dict[str, str]) -> list[dict]:
+    """Where to write the names of a few territories (a point inside each outline)."""
+    labels = []
+    for iso3, text in names.items():
+        row = land[land["iso3"] == iso3]
+        if not row.empty:
+            point = row.geometry.iloc[0].representative_point()
+            labels.append({"lat": point.y, "lon": point.x, "text": text})
+    return labels
 
 
 def graticule(view: str) -> gpd.GeoDataFrame:
@@ -195,11 +199,11 @@ def build_base_map(
         control_scale=view == "mercator",
         zoom_snap=0.25,
         zoom_delta=0.5,
-        min_zoom=-4 if view == "polar" else 1,
-        max_zoom=8 if view == "polar" else 9,
         world_copy_jump=False,
         attribution_control=True,
     )
+    # folium hands min/max zoom only to tile layers; without tiles they go on the map itself.
+    fmap.options.update(minZoom=-4 if view == "polar" else 1, maxZoom=8 if view == "polar" else 10)
     fmap.default_js = [(f"asset_js_{i}", url) for i, url in enumerate(assets.js_urls)]
     fmap.default_css = [(f"asset_css_{i}", url) for i, url in enumerate(assets.css_urls)]
     land = project(basemap, view)
@@ -221,9 +225,6 @@ def build_base_map(
             control=False,
             class_name="asm-greenland",
         ).add_to(fmap)
-        label = _polygon_label(land, "GRL", "Greenland")
-        if label is not None:
-            label.add_to(fmap)
     if view == "polar":
         folium.GeoJson(
             json.loads(graticule(view).to_json()),
@@ -232,7 +233,7 @@ def build_base_map(
             interactive=False,
             control=False,
         ).add_to(fmap)
-    MapSupport(view, bounds).add_to(fmap)  # frames the records once the map has its final size
+    MapSupport(view, bounds, label_points(land, {"GRL": "Greenland"})).add_to(fmap)  # frames the records once the map has its final size
     return fmap
 
 

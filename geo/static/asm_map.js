@@ -98,6 +98,13 @@
       layer.bindTooltip(function () { return window.asm.tooltip(p); }, {sticky: !(layer instanceof L.Marker), direction: "top", opacity: 0.95});
     },
     style: function (feature) { return feature.properties.style; },
+    addLabels: function (map, labels) {
+      labels.forEach(function (label) {
+        var icon = L.divIcon({className: "asm-place-label-box", html: el("div", "asm-place-label", label.text),
+                              iconSize: [100, 18], iconAnchor: [50, 9]});
+        L.marker([label.lat, label.lon], {icon: icon, interactive: false, keyboard: false}).addTo(map);
+      });
+    },
     keepFramed: function (map, bounds) {
       /* The iframe gets its final width after the map is made: frame the records again on
          resizes until the reader moves the map, then leave their view alone. */
