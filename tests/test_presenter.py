@@ -1,0 +1,109 @@
+"""Presenter controls and the Arctic view, run headless with AppTest: stepping, play, stops, deep links."""
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.asof import key_dates
+from geo.paths import REPO_ROOT
+from geo.records import load_dataset
+
+APP = str(REPO_ROOT / "dashboard" / "app.py")
+DAYS = key_dates(load_dataset().records)
+
+
+def run_app(**query) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=90)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def button(app: AppTest, label: str):
+    return next(b for b in app.button if b.label == label)
+
+
+def test_next_and_previous_walk_every_key_date_and_stop_at_the_ends():
+    app = run_app(date=DAYS[0].isoformat())
+    assert button(app, "◀ Previous").disabled
+    seen = [app.select_slider(key="as_of").value]
+    while not button(app, "Next ▶").disabled:
+        button(app, "Next ▶").click().run()
+        seen.append(app.select_slider(key="as_of").value)
+    assert seen == DAYS
+    button(app, "◀ Previous").click().run()
+    assert app.select_slider(key="as_of").value == DAYS[-2]
+
+
+def test_stepping_updates_the_url():
+    app = run_app(date=DAYS[0].isoformat())
+    button(app, "Next ▶").click().run()
+    assert app.query_params["date"] == DAYS[1].isoformat()
+
+
+def test_play_steps_to_the_end_and_stops():
+    app = run_app(date=DAYS[-2].isoformat())
+    app.selectbox(key="pace").set_value("1 s")
+    app.toggle(key="playing").set_value(True).run()
+    assert not app.exception
+    assert app.select_slider(key="as_of").value == DAYS[-1]
+    assert button(app, "Next ▶").disabled
+
+
+@pytest.mark.parametrize(
+    ("raw", "notice"),
+    [
+        pytest.param("2026-13-45", "is not a date", id="malformed"),
+        pytest.param("2025-06-01", "outside the records", id="out-of-range"),
+        pytest.param("yesterday", "is not a date", id="words"),
+    ],
+)
+def test_bad_deep_link_date_warns_and_falls_back_to_default(raw, notice):
+    app = run_app(date=raw)
+    assert any(notice in warning.value for warning in app.warning)
+    assert app.select_slider(key="as_of").value == dt.date(2026, 1, 15)
+
+
+def test_deep_link_between_changes_snaps_back_with_a_notice():
+    app = run_app(date="2026-01-17")
+    assert app.select_slider(key="as_of").value == dt.date(2026, 1, 15)
+    assert any("Nothing changed on 2026-01-17" in warning.value for warning in app.warning)
+
+
+def test_deep_link_reproduces_view_and_date():
+    app = run_app(date="2026-01-19", view="polar")
+    assert app.select_slider(key="as_of").value == dt.date(2026, 1, 19)
+    assert app.radio(key="view").value == "polar"
+
+
+def test_unknown_view_in_link_falls_back_with_notice():
+    app = run_app(view="globe")
+    assert app.radio(key="view").value == "mercator"
+    assert any("view 'globe' is unknown" in warning.value for warning in app.warning)
+
+
+def test_briefing_stop_sets_date_view_and_caption():
+    app = run_app()
+    app.sidebar.button(key="stop-2").click().run()  # the shipped third stop: 2026-01-15 in the polar view
+    assert app.select_slider(key="as_of").value == dt.date(2026, 1, 15)
+    assert app.radio(key="view").value == "polar"
+    assert any("Arctic view" in info.value for info in app.info)
+    button(app, "Stop ▶").click().run()
+    assert app.select_slider(key="as_of").value == dt.date(2026, 1, 19)
+    assert any("NATO" in info.value for info in app.info)
+
+
+def test_changes_since_marks_new_and_changed_records():
+    app = run_app(date="2026-01-20")
+    app.selectbox(key="since").set_value(dt.date(2026, 1, 15)).run()
+    text = " ".join(m.value for m in app.markdown)
+    assert "**1 change(s) since 2026-01-15**" in text
+    assert "**STATUS CHANGED**" in text  # the NATO meeting: planned on the 15th, unconfirmed on the 20th
+
+
+def test_presentation_layout_from_link():
+    app = run_app(present="1")
+    assert app.toggle(key="present").value is True
