@@ -1,0 +1,54 @@
+"""Fixtures shared by the test modules: the bundled dataset, loaded once, and the raw CSV rows.
+
+The raw rows are read with the `csv` module only, so tests can build expectations from the curated
+files without going through the code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from geo.basemap import load_basemap
+from geo.geometry import outlines_by_iso3
+from geo.paths import DATA_DIR
+from geo.records import load_dataset
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    """The data rows of a CSV file as dicts of text, each with the 1-based `_line` it starts on."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = []
+        start = 2  # the line after the header
+        for row in reader:
+            rows.append({**row, "_line": start})
+            start = reader.line_num + 1
+        return rows
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    return load_dataset(DATA_DIR)
+
+
+@pytest.fixture(scope="session")
+def basemap():
+    return load_basemap()
+
+
+@pytest.fixture(scope="session")
+def outlines(basemap):
+    return outlines_by_iso3(basemap)
+
+
+@pytest.fixture(scope="session")
+def raw_records() -> list[dict[str, str]]:
+    return read_csv_rows(DATA_DIR / "records.csv")
+
+
+@pytest.fixture(scope="session")
+def raw_places() -> dict[str, dict[str, str]]:
+    return {row["place_id"]: row for row in read_csv_rows(DATA_DIR / "places.csv")}

@@ -1,0 +1,191 @@
+"""The data dictionary (data/dictionary.csv) as a contract.
+
+Every column of every data file and of both extracts has an entry, every entry is used by its file,
+and every entry says its type, allowed values and what a blank means. Values in the files and the
+extracts keep to what the dictionary allows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from geo.asof import key_dates
+from geo.extract import extract_view, to_csv_bytes, to_geojson_bytes
+from geo.paths import DATA_DIR, DICTIONARY_PATH
+from tests.conftest import read_csv_rows
+
+DATA_FILES = ("records.csv", "places.csv", "stops.csv")
+EXTRACT_FILES = ("extract.csv", "extract.geojson")
+NOT_DOCUMENTED = ("dictionary.csv",)  # the dictionary describes itself through its header
+# The column types the dictionary may use; a new type needs a check in geo.records (or a reason).
+DOCUMENTED_TYPES = {
+    "id", "enum", "text", "date", "integer", "float", "iso3", "iso3_list", "participants",
+    "place_ref", "source_file", "quote", "geometry",
+}  # fmt: skip
+NEVER_BLANK = "never blank"
+
+
+@pytest.fixture(scope="module")
+def entries() -> list[dict[str, str]]:
+    return read_csv_rows(DICTIONARY_PATH)
+
+
+def documented(entries, file: str) -> list[str]:
+    return [entry["column"] for entry in entries if entry["file"] == file]
+
+
+def entry_of(entries, file: str, column: str) -> dict[str, str]:
+    (entry,) = [e for e in entries if e["file"] == file and e["column"] == column]
+    return entry
+
+
+def compare(actual: list[str], expected: list[str], where: str) -> None:
+    undocumented = [name for name in actual if name not in expected]
+    unused = [name for name in expected if name not in actual]
+    assert not undocumented, f"{where}: columns without a dictionary entry: {undocumented}"
+    assert not unused, f"{where}: dictionary entries the file does not have: {unused}"
+    assert actual == expected, f"{where}: the dictionary should list the columns in the file's order"
+
+
+@pytest.fixture(scope="module")
+def extracts(dataset, outlines) -> list[tuple[str, bytes, bytes]]:
+    """(label, CSV, GeoJSON) for every key date, plain and with changes since the key date before."""
+    days = key_dates(dataset.records)
+    made = []
+    for index, as_of in enumerate(days):
+        view = extract_view(dataset.records, outlines, as_of)
+        made.append((as_of.isoformat(), to_csv_bytes(view), to_geojson_bytes(view)))
+        if index:
+            changed = extract_view(dataset.records, outlines, as_of, since=days[index - 1])
+            label = f"{as_of} since {days[index - 1]}"
+            made.append((label, to_csv_bytes(changed, with_change=True), to_geojson_bytes(changed, with_change=True)))
+    return made
+
+
+def csv_rows(payload: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(payload.decode("utf-8-sig"), newline="")))
+
+
+# ---------------------------------------------------------------- coverage both ways
+
+
+def test_every_data_file_is_documented_and_every_documented_file_exists(entries):
+    files = {entry["file"] for entry in entries}
+    on_disk = {path.name for path in DATA_DIR.glob("*.csv")} - set(NOT_DOCUMENTED)
+    assert on_disk - files == set(), "data files without dictionary entries"
+    assert files == set(DATA_FILES) | set(EXTRACT_FILES)
+
+
+@pytest.mark.parametrize("file", DATA_FILES)
+def test_data_file_columns_match_the_dictionary(entries, file):
+    with open(DATA_DIR / file, encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    compare(header, documented(entries, file), file)
+
+
+def test_csv_extract_columns_match_the_dictionary(entries, extracts):
+    expected = documented(entries, "extract.csv")
+    assert expected[-1] == "change", "the change column comes last: it exists only with --since"
+    for label, payload, _ in extracts:
+        header = next(csv.reader(io.StringIO(payload.decode("utf-8-sig"))))
+        compare(header, expected if "since" in label else expected[:-1], f"extract.csv {label}")
+
+
+def test_geojson_extract_properties_and_geometry_match_the_dictionary(entries, extracts):
+    expected = documented(entries, "extract.geojson")
+    assert "geometry" in expected
+    properties_expected = [name for name in expected if name != "geometry"]
+    assert properties_expected[-1] == "change"
+    for label, _, payload in extracts:
+        collection = json.loads(payload)
+        assert collection["type"] == "FeatureCollection"
+        assert collection["features"], label
+        for feature in collection["features"]:
+            assert set(feature) == {"type", "id", "properties", "geometry"}
+            assert feature["id"] == feature["properties"]["record_id"]
+            geometry = feature["geometry"]
+            assert geometry is None or geometry["type"] in ("Point", "Polygon", "MultiPolygon"), label
+            wanted = properties_expected if "since" in label else properties_expected[:-1]
+            compare(list(feature["properties"]), wanted, f"extract.geojson {label} {feature['id']}")
+
+
+def test_both_extracts_document_their_shared_columns_alike(entries):
+    for column in documented(entries, "extract.csv"):
+        in_csv = entry_of(entries, "extract.csv", column)
+        in_geojson = entry_of(entries, "extract.geojson", column)
+        for key in ("type", "required", "allowed", "blank_means", "description"):
+            assert in_csv[key] == in_geojson[key], f"{column}: {key} differs between extract.csv and extract.geojson"
+
+
+def test_extract_columns_said_to_be_as_records_csv_are_documented_alike(entries):
+    for file in EXTRACT_FILES:
+        for entry in (e for e in entries if e["file"] == file and e["description"] == "As records.csv."):
+            source = entry_of(entries, "records.csv", entry["column"])
+            assert entry["type"] == source["type"], f"{file} {entry['column']}"
+            if entry["type"] == "enum":
+                assert entry["allowed"] == source["allowed"], f"{file} {entry['column']}"
+
+
+# ---------------------------------------------------------------- entries complete
+
+
+def test_no_column_is_documented_twice(entries):
+    keys = [(entry["file"], entry["column"]) for entry in entries]
+    assert len(keys) == len(set(keys))
+
+
+def test_every_entry_says_type_allowed_blank_and_meaning(entries):
+    for entry in entries:
+        where = f"dictionary.csv:{entry['_line']} ({entry['file']} {entry['column']})"
+        for key in ("type", "allowed", "blank_means", "description"):
+            assert entry[key].strip(), f"{where}: '{key}' is empty"
+        assert entry["type"] in DOCUMENTED_TYPES, f"{where}: unknown type '{entry['type']}'"
+        assert entry["required"] in ("yes", "no"), where
+        assert (entry["required"] == "yes") == (entry["blank_means"] == NEVER_BLANK), (
+            f"{where}: a required column is '{NEVER_BLANK}', an optional one says what a blank means"
+        )
+        if entry["type"] == "enum":
+            values = entry["allowed"].split("|")
+            assert len(values) >= 2 and all(value.strip() == value and value for value in values), where
+
+
+# ---------------------------------------------------------------- values keep to the contract
+
+
+def _check_values(entries, file: str, rows: list[dict[str, str]], where: str) -> None:
+    for entry in (e for e in entries if e["file"] == file and e["column"] in (rows[0] if rows else {})):
+        values = [row[entry["column"]] for row in rows]
+        if entry["required"] == "yes":
+            assert "" not in values, f"{where}: required column '{entry['column']}' has a blank"
+        if entry["type"] == "enum":
+            allowed = entry["allowed"].split("|")
+            used = {value for value in values if value}
+            assert used <= set(allowed), f"{where}: {entry['column']} uses {sorted(used - set(allowed))}"
+
+
+@pytest.mark.parametrize("file", DATA_FILES)
+def test_data_file_values_keep_to_the_dictionary(entries, file):
+    rows = read_csv_rows(DATA_DIR / file)
+    assert rows, f"{file} has no rows"
+    _check_values(entries, file, rows, file)
+
+
+def test_extract_values_keep_to_the_dictionary(entries, extracts):
+    statuses, changes = set(), set()
+    for label, csv_payload, geojson_payload in extracts:
+        rows = csv_rows(csv_payload)
+        _check_values(entries, "extract.csv", rows, f"extract.csv {label}")
+        properties = [
+            {key: "" if value is None else str(value) for key, value in feature["properties"].items()}
+            for feature in json.loads(geojson_payload)["features"]
+        ]
+        _check_values(entries, "extract.geojson", properties, f"extract.geojson {label}")
+        statuses |= {row["status"] for row in rows}
+        changes |= {row.get("change") for row in rows} - {None}
+    # the walk over every key date reaches the statuses that move with time, so the check above saw them
+    assert {"planned", "pending", "unconfirmed"} <= statuses
+    assert {"new", "status changed", "unchanged"} <= changes
