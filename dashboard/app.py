@@ -32,6 +32,7 @@ from geo.asof import (  # noqa: E402
 from geo.extract import render_extract  # noqa: E402
 from geo.geometry import record_geometries  # noqa: E402
 from geo.mapview import VIEWS, build_base_map, build_record_layer, drawn_record_ids, project_points  # noqa: E402
+from geo.snapshot import render_briefing  # noqa: E402
 
 NO_CHANGES = "off"
 PLAY_PACES = {"1 s": 1.0, "2 s": 2.0, "4 s": 4.0}
@@ -294,6 +295,12 @@ def main() -> None:
         "Download GeoJSON", render_extract(geo_view, "geojson", with_change=bool(since)),
         file_name=f"arctic-situation_{stamp}.geojson", mime="application/geo+json", key="download-geojson",
         width="stretch",
+    )
+    briefing_inputs = (records, support.basemap(), as_of, view_name, since)
+    briefing_options = {"data_dir": support.data_dir(), "problems": dataset.problems}
+    st.download_button(  # the page is made only when clicked (Streamlit runs the callable then)
+        "Download briefing snapshot (HTML)", data=lambda: render_briefing(*briefing_inputs, **briefing_options),
+        file_name=f"arctic-briefing_{stamp}.html", mime="text/html", key="download-briefing",
     )
     for row in view.itertuples():
         render_record(row)

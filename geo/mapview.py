@@ -22,7 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 from shapely.geometry import LineString, mapping
 
@@ -53,12 +53,28 @@ class MapAssets:
 
     js_urls: tuple[str, ...] = ()
     css_urls: tuple[str, ...] = ()
+    js_inline: tuple[str, ...] = ()  # script text written into the page head (geo.snapshot)
+    css_inline: tuple[str, ...] = ()  # style text written into the page head
 
 
 LOCAL_ASSETS = MapAssets(
     js_urls=("/app/static/leaflet/leaflet.js",),
     css_urls=("/app/static/leaflet/leaflet.css",),
 )
+
+
+class InlineAsset(Element):
+    """A <script> or <style> element holding its text verbatim (not a Jinja template)."""
+
+    def __init__(self, tag: str, text: str):
+        super().__init__()
+        if f"</{tag}" in text.lower():
+            raise ValueError(f"inline {tag} text contains a closing </{tag}> tag")
+        self.tag = tag
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return f"<{self.tag}>{self.text}</{self.tag}>"
 
 
 def read_static(name: str) -> str:
@@ -206,6 +222,10 @@ def build_base_map(
     fmap.options.update(minZoom=-4 if view == "polar" else 1, maxZoom=8 if view == "polar" else 10)
     fmap.default_js = [(f"asset_js_{i}", url) for i, url in enumerate(assets.js_urls)]
     fmap.default_css = [(f"asset_css_{i}", url) for i, url in enumerate(assets.css_urls)]
+    for i, text in enumerate(assets.css_inline):
+        fmap.get_root().header.add_child(InlineAsset("style", text), name=f"asset_css_inline_{i}")
+    for i, text in enumerate(assets.js_inline):
+        fmap.get_root().header.add_child(InlineAsset("script", text), name=f"asset_js_inline_{i}")
     land = project(basemap, view)
     folium.GeoJson(
         json.loads(land[["name", "geometry"]].to_json()),

@@ -1,0 +1,451 @@
+"""The briefing snapshot: one self-contained HTML file of an as-of view, and its command line.
+
+    python -m geo.snapshot --as-of 2026-01-15 [--view mercator|polar] [--since 2026-01-14] -o briefing.html
+
+The file holds the map (Leaflet's JavaScript and CSS from the xstatic-leaflet package, its images as
+data: URIs, and the bundled basemap, all inline), the contributions table, the chronological record
+list with quotes and statuses, the data's version and the source list. It opens from a USB stick
+with no network and no server, and prints as a briefing handout.
+
+Record text is hostile input: every text written into the page's markup goes through Jinja's
+autoescaping (the same escaping as `html.escape`), and the map draws record text only with
+`textContent` (see `static/asm_map.js`). The dashboard's download button calls `render_briefing`,
+so the button and the command give the same page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from jinja2 import Environment
+from markupsafe import Markup
+
+from geo.asof import CHANGE_NONE, STATUS_LABELS, as_of_view, changes_since, contributions, country_name, format_when
+from geo.basemap import load_basemap
+from geo.geometry import outlines_by_iso3
+from geo.mapview import VIEWS, MapAssets, build_base_map, build_record_layer, drawn_record_ids
+from geo.paths import DATA_DIR, seeds_dir_for
+from geo.records import CHRONOLOGICAL, PLACES_FILE, RECORDS_FILE, Problem, load_dataset
+
+SNAPSHOT_MAP_HEIGHT = 600
+VERSIONED_FILES = (RECORDS_FILE, PLACES_FILE)  # the files a data version fingerprints
+DIGEST_LENGTH = 12  # hex digits of sha256 shown as the data version
+NOT_STATED = "not stated"
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+_SOURCE_MAP = re.compile(r"^\s*(//[#@]|/\*[#@])\s*sourceMappingURL=.*$", re.MULTILINE)
+
+
+# ---------------------------------------------------------------- inline Leaflet
+
+
+def _leaflet_dir() -> Path:
+    from xstatic.pkg import leaflet
+
+    return Path(leaflet.BASE_DIR)
+
+
+def _inline_css_images(css: str, folder: Path) -> str:
+    """Replace every relative url(...) with a data: URI of the file, so the CSS fetches nothing."""
+
+    def replace(match: re.Match) -> str:
+        target = match.group(1).strip()
+        if target.startswith(("data:", "#")):
+            return match.group(0)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE):
+            raise ValueError(f"Leaflet CSS refers to an absolute URL {target!r}; it cannot be inlined")
+        path = folder / target
+        kind = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}[path.suffix.lower()]
+        return f"url(data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')})"
+
+    return _CSS_URL.sub(replace, css)
+
+
+def inline_leaflet_assets() -> MapAssets:
+    """Leaflet's JS and CSS as inline text, its images as data: URIs and no source-map comment."""
+    folder = _leaflet_dir()
+    js = _SOURCE_MAP.sub("", (folder / "leaflet.js").read_text(encoding="utf-8"))
+    css = _inline_css_images((folder / "leaflet.css").read_text(encoding="utf-8"), folder)
+    # Leaflet's default attribution prefix links to leafletjs.com: plain text here, nothing to follow offline.
+    plain_prefix = 'L.Control.Attribution.prototype.options.prefix = "Leaflet";'
+    return MapAssets(js_inline=(js, plain_prefix), css_inline=(css,))
+
+
+# ---------------------------------------------------------------- data version and sources
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """What identifies the data a snapshot shows: a digest of the files, and the git commit if any."""
+
+    digest: str  # first DIGEST_LENGTH hex digits of sha256 over VERSIONED_FILES
+    commit: str | None = None  # short git commit of the checkout holding the data; None outside git
+    is_modified: bool = False  # the data files differ from that commit (edited or untracked)
+
+    def __str__(self) -> str:
+        text = f"sha256 {self.digest} ({' + '.join(VERSIONED_FILES)})"
+        if self.commit is None:
+            return text + "; not in a git checkout"
+        return text + f"; git commit {self.commit}" + (", data files changed since" if self.is_modified else "")
+
+
+def _git(data_dir: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(data_dir), *args], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def data_version(data_dir: Path = DATA_DIR) -> DataVersion:
+    """A short sha256 over records.csv and places.csv (name, size, bytes), and the git commit if any."""
+    data_dir = Path(data_dir)
+    digest = hashlib.sha256()
+    for name in VERSIONED_FILES:
+        path = data_dir / name
+        content = path.read_bytes() if path.is_file() else b""
+        digest.update(f"{name}\0{len(content)}\0".encode())
+        digest.update(content)
+    commit = _git(data_dir, "rev-parse", "--short=12", "HEAD")
+    status = _git(data_dir, "status", "--porcelain", "--", *VERSIONED_FILES) if commit else None
+    return DataVersion(digest.hexdigest()[:DIGEST_LENGTH], commit, bool(status))
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A seed file and what its sidecar (`NAME.meta.json`) says about it; blanks when not said."""
+
+    file: str
+    report_date: str = ""
+    document_type: str = ""
+    publisher: str = ""
+    obtained: str = ""
+    notes: str = ""
+    problem: str = ""  # why the sidecar could not be read, if it could not
+
+
+def read_source(seeds_dir: Path, file: str) -> SourceDocument:
+    sidecar = Path(seeds_dir) / (Path(file).stem + ".meta.json")
+    if not sidecar.is_file():
+        return SourceDocument(file, problem=f"no metadata file {sidecar.name}")
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        if not isinstance(meta, dict):
+            raise ValueError("not a JSON object")
+    except (ValueError, UnicodeDecodeError) as error:
+        return SourceDocument(file, problem=f"{sidecar.name} is unreadable: {error}")
+    fields = ("report_date", "document_type", "publisher", "obtained", "notes")
+    return SourceDocument(file, **{name: str(meta.get(name) or "") for name in fields})
+
+
+def read_sources(seeds_dir: Path, files) -> list[SourceDocument]:
+    """The sidecar metadata of each cited seed file, in the order first cited."""
+    return [read_source(seeds_dir, file) for file in dict.fromkeys(files)]
+
+
+# ---------------------------------------------------------------- the page
+
+PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(
+    """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{{ title }}</title>
+{{ map_head }}
+<style>
+  html, body { height: auto; }
+  body { margin: 0; padding: 0 24px 32px; font: 15px/1.45 "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: #1a1a1a; }
+  main { max-width: 1180px; margin: 0 auto; }
+  header.briefing { border-bottom: 2px solid #1a1a1a; margin-bottom: 14px; padding-top: 14px; }
+  header.briefing h1 { font-size: 26px; margin: 0 0 4px; }
+  .as-of { font-size: 19px; font-weight: 700; margin: 0 0 2px; }
+  .meta { color: #444; font-size: 13px; margin: 2px 0 10px; }
+  .map-box { height: {{ map_height }}px; border: 1px solid #8d9aa3; }
+  .map-box .folium-map { height: {{ map_height }}px; }
+  .rejected { border: 2px solid #b00020; padding: 6px 12px; margin: 10px 0; background: #fff4f4; }
+  .caption { color: #444; font-size: 13px; margin: 6px 0 0; }
+  h2 { font-size: 20px; margin: 26px 0 8px; border-bottom: 1px solid #bbb; }
+  .summary { font-weight: 700; }
+  table.data { border-collapse: collapse; width: 100%; font-size: 14px; }
+  table.data th, table.data td { border: 1px solid #bbb; padding: 4px 8px; text-align: left; vertical-align: top; }
+  table.data th { background: #eef2f5; }
+  td.number { text-align: right; white-space: nowrap; }
+  .not-stated { font-style: italic; color: #555; }
+  article.record { border: 1px solid #bbb; border-radius: 4px; padding: 8px 12px; margin: 0 0 10px; }
+  article.record h3 { margin: 2px 0 4px; font-size: 17px; }
+  .record-meta { font-size: 13px; color: #333; }
+  .change { font-weight: 700; color: #7a4a00; }
+  dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 6px 0; font-size: 14px; }
+  dl.facts dt { font-weight: 700; }
+  dl.facts dd { margin: 0; }
+  blockquote.quote { margin: 6px 0; padding: 4px 10px; border-left: 3px solid #0072B2; background: #f4f7fa; font-style: italic; }
+  .source, .note { font-size: 13px; color: #444; }
+  @media print {
+    body { padding: 0; font-size: 12px; }
+    .leaflet-control-zoom { display: none; }
+    article.record, tr, .map-box { break-inside: avoid; }
+    h2 { break-after: avoid; }
+  }
+</style>
+</head>
+<body>
+<main>
+<header class="briefing">
+  <h1>Arctic Situation Map — briefing snapshot</h1>
+  <p class="as-of">As of {{ as_of_long }} ({{ as_of }})</p>
+  <p class="meta">
+    View: {{ view_label }}{% if since %} · changes since {{ since }} marked{% endif %}
+    · {{ record_count }} record(s) known as of this date<br>
+    Data version: <span class="data-version">{{ version }}</span>
+  </p>
+</header>
+{% if problems %}
+<section class="rejected">
+  <strong>{{ problems | length }} problem(s) in the data files: rejected records are not shown.</strong>
+  <ul>{% for problem in problems %}<li>{{ problem }}</li>{% endfor %}</ul>
+</section>
+{% endif %}
+<section class="map-box">{{ map_html }}</section>
+{% if unplaced %}
+<p class="caption">{{ unplaced | length }} record(s) have no stated place and are listed below, not drawn: {{ unplaced | join("; ") }}</p>
+{% endif %}
+<p class="caption">Outlines: Natural Earth (public domain). Deployment routes are schematic (great circles from the departure place).</p>
+
+<section class="contributions">
+<h2>Contributions by country</h2>
+<p class="summary">{{ summary }}</p>
+{% if contribution_rows %}
+<table class="data">
+  <thead><tr><th>Country</th><th>Personnel</th><th>Source's words</th><th>Purpose</th><th>Announced</th><th>Status</th></tr></thead>
+  <tbody>
+  {% for row in contribution_rows %}
+    <tr><td>{{ row.country }}</td><td class="number{% if row.personnel == not_stated %} not-stated{% endif %}">{{ row.personnel }}</td>
+      <td>{{ row.personnel_note }}</td><td>{{ row.purpose }}</td><td>{{ row.announced }}</td><td>{{ row.status }}</td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+<p class="caption">“not stated” means the source gives no number; it is never counted as 0.</p>
+{% endif %}
+</section>
+
+<section class="records">
+<h2>What was known on {{ as_of_long }}{% if since %}: {{ changed }} change(s) since {{ since }}{% endif %}</h2>
+{% for r in records %}
+<article class="record" data-record-id="{{ r.record_id }}">
+  <div class="record-meta">{{ r.when }} · {{ r.kind }} · status: {{ r.status }}{% if r.change %} · <span class="change">{{ r.change }}</span>{% endif %}</div>
+  <h3>{{ r.title }}</h3>
+  {% if r.summary %}<p>{{ r.summary }}</p>{% endif %}
+  <dl class="facts">
+    <dt>Where</dt><dd{% if r.place == not_stated %} class="not-stated"{% endif %}>{{ r.place }}</dd>
+    {% if r.participants %}<dt>Who</dt><dd>{{ r.participants }}</dd>{% endif %}
+    {% if r.is_deployment %}
+    <dt>Country</dt><dd>{{ r.actor }}</dd>
+    <dt>Personnel</dt><dd{% if r.personnel == not_stated %} class="not-stated"{% endif %}>{{ r.personnel }}{% if r.personnel_note %} ({{ r.personnel_note }}){% endif %}</dd>
+    {% if r.purpose %}<dt>Purpose</dt><dd>{{ r.purpose }}</dd>{% endif %}
+    {% endif %}
+  </dl>
+  <blockquote class="quote">{{ r.source_quote }}</blockquote>
+  <div class="source">Source: {{ r.source }} · reported on {{ r.reported_on }}</div>
+  {% if r.curation_note %}<div class="note">Curation note: {{ r.curation_note }}</div>{% endif %}
+</article>
+{% else %}
+<p>No records had been reported as of this date.</p>
+{% endfor %}
+</section>
+
+<section class="sources">
+<h2>Sources</h2>
+<table class="data">
+  <thead><tr><th>File</th><th>Report date</th><th>Type</th><th>Publisher</th><th>How obtained</th><th>Records</th></tr></thead>
+  <tbody>
+  {% for s in sources %}
+    <tr><td>{{ s.file }}</td>
+      {% if s.problem %}<td colspan="4" class="not-stated">{{ s.problem }}</td>{% else %}
+      <td>{{ s.report_date or not_stated }}</td><td>{{ s.document_type or not_stated }}</td><td>{{ s.publisher or not_stated }}</td>
+      <td>{{ s.obtained or not_stated }}{% if s.notes %}<br><span class="note">Notes: {{ s.notes }}</span>{% endif %}</td>{% endif %}
+      <td class="number">{{ source_counts[s.file] }}</td></tr>
+  {% else %}
+    <tr><td colspan="6">No source is cited as of this date.</td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+</section>
+</main>
+<script>
+{{ map_script }}
+</script>
+</body>
+</html>
+"""
+)
+
+
+def _text(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def _personnel(value) -> str:
+    return NOT_STATED if pd.isna(value) else str(int(value))
+
+
+def _record_item(row) -> dict:
+    place = _text(row.place) or NOT_STATED
+    if row.geo_precision == "territory":
+        place += " (territory level: the area, not a site)"
+    change = _text(getattr(row, "change", ""))
+    actors = [code for code in _text(row.actor_iso3).split(";") if code]
+    return {
+        "record_id": row.record_id,
+        "when": format_when(row.date, row.date_latest) + (" (range; day not stated)" if row.date_latest else ""),
+        "kind": row.kind,
+        "status": STATUS_LABELS.get(row.status, row.status),
+        "change": "" if change in ("", CHANGE_NONE) else change.upper(),
+        "title": row.title,
+        "summary": _text(row.summary),
+        "place": place,
+        "participants": "; ".join(p for p in _text(row.participants).split(";") if p),
+        "is_deployment": row.kind == "deployment",
+        "actor": ", ".join(country_name(code) for code in actors),
+        "personnel": _personnel(row.personnel),
+        "personnel_note": _text(row.personnel_note),
+        "purpose": _text(row.purpose),
+        "source_quote": row.source_quote,
+        "source": row.source,
+        "reported_on": row.reported_on.isoformat(),
+        "curation_note": _text(row.curation_note),
+    }
+
+
+def build_view(records: pd.DataFrame, as_of: dt.date, since: dt.date | None = None) -> pd.DataFrame:
+    """The dashboard's view: as of a day, with a change column when `since` is given."""
+    return changes_since(records, since, as_of) if since else as_of_view(records, as_of)
+
+
+def render_snapshot(
+    records: pd.DataFrame,
+    basemap: gpd.GeoDataFrame,
+    as_of: dt.date,
+    view_name: str = "mercator",
+    since: dt.date | None = None,
+    *,
+    version: DataVersion,
+    sources: list[SourceDocument],
+    problems: list[Problem] | tuple = (),
+) -> str:
+    """The briefing page as one HTML document that fetches nothing (see the module docstring)."""
+    if view_name not in VIEWS:
+        raise ValueError(f"unknown view {view_name!r}; expected one of {', '.join(VIEWS)}")
+    if since is not None and since >= as_of:
+        raise ValueError(f"since {since} must be before as_of {as_of}")
+    view = build_view(records, as_of, since).sort_values(CHRONOLOGICAL, kind="stable")
+    fmap = build_base_map(basemap, records, view=view_name, assets=inline_leaflet_assets(), height=SNAPSHOT_MAP_HEIGHT)
+    build_record_layer(view, outlines_by_iso3(basemap), view=view_name).add_to(fmap)
+    figure = fmap.get_root()
+    figure.render()  # fills the figure's header, body and script parts from the map and its layers
+
+    result = contributions(view)
+    contribution_rows = [
+        {**row, "personnel": _personnel(row["personnel"])} for row in result.table.to_dict("records")
+    ]
+    unplaced = view[~view["record_id"].isin(drawn_record_ids(view))]
+    cited = list(view["source"])
+    return PAGE.render(
+        title=f"Arctic Situation Map — briefing as of {as_of.isoformat()}",
+        map_head=Markup(figure.header.render()),
+        map_html=Markup(figure.html.render()),
+        map_script=Markup(figure.script.render()),
+        map_height=SNAPSHOT_MAP_HEIGHT,
+        as_of=as_of.isoformat(),
+        as_of_long=as_of.strftime("%A %d %B %Y"),
+        since=since.isoformat() if since else None,
+        changed=int((view["change"] != CHANGE_NONE).sum()) if since else 0,
+        view_label=VIEWS[view_name],
+        record_count=len(view),
+        version=str(version),
+        problems=[str(problem) for problem in problems],
+        unplaced=list(unplaced["title"]),
+        summary=result.summary,
+        contribution_rows=contribution_rows,
+        records=[_record_item(row) for row in view.itertuples()],
+        sources=[source for source in sources if source.file in cited],
+        source_counts={file: cited.count(file) for file in set(cited)},
+        not_stated=NOT_STATED,
+    )
+
+
+def render_briefing(
+    records: pd.DataFrame,
+    basemap: gpd.GeoDataFrame,
+    as_of: dt.date,
+    view_name: str = "mercator",
+    since: dt.date | None = None,
+    *,
+    data_dir: Path = DATA_DIR,
+    problems: list[Problem] | tuple = (),
+) -> str:
+    """`render_snapshot` with the data version and source list read from the data folder."""
+    seeds_dir = seeds_dir_for(data_dir)
+    sources = read_sources(seeds_dir, sorted(set(records["source"])))
+    return render_snapshot(
+        records, basemap, as_of, view_name, since,
+        version=data_version(data_dir), sources=sources, problems=problems,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------- command line
+
+
+def _date_argument(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date; expected YYYY-MM-DD") from error
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m geo.snapshot", description="Write the briefing snapshot: one self-contained HTML file."
+    )
+    parser.add_argument("--as-of", required=True, type=_date_argument, help="YYYY-MM-DD")
+    parser.add_argument("--view", choices=list(VIEWS), default="mercator")
+    parser.add_argument("--since", type=_date_argument, help="mark changes since this earlier date")
+    parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    args = parser.parse_args(argv)
+    if args.since and args.since >= args.as_of:
+        parser.error(f"--since {args.since} must be before --as-of {args.as_of}")
+    dataset = load_dataset(args.data_dir)
+    for problem in dataset.problems:
+        print(f"warning: rejected: {problem}", file=sys.stderr)
+    if dataset.records.empty:
+        print(f"error: no valid records in {args.data_dir}; nothing to brief", file=sys.stderr)
+        return 1
+    page = render_briefing(
+        dataset.records, load_basemap(), args.as_of, args.view, args.since,
+        data_dir=args.data_dir, problems=dataset.problems,
+    )  # fmt: skip
+    payload = page.encode("utf-8")
+    if args.output:
+        args.output.write_bytes(payload)
+    else:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

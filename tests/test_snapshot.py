@@ -1,0 +1,414 @@
+"""The briefing snapshot: one HTML file that opens with no network and no server, and shows the view.
+
+The command is run as a user runs it (a subprocess, from outside the repository); the page is then
+read as text (no remote src/href, record text escaped) and opened from a file:// URL in headless
+Chromium with every request blocked except the file itself, where the markers and routes must draw.
+Expected counts and texts come from the data, never typed in here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from geo.asof import as_of_view, changes_since, contributions, default_date, key_dates
+from geo.paths import DATA_DIR, REPO_ROOT, SEEDS_DIR
+from geo.records import load_dataset
+from geo.snapshot import data_version, inline_leaflet_assets, main
+from tests.support.browser import OfflineGuard, launch_chromium, streamlit_server
+
+RECORDS = load_dataset().records
+DAYS = key_dates(RECORDS)
+LATEST = default_date(RECORDS)
+HOSTILE_TITLE = "<img src=x onerror=window.__pwned=1>"
+HOSTILE_SUMMARY = "<script>window.__pwned=2</script>"
+HOSTILE_NOTE = '"><svg onload=window.__pwned=3>'
+HOSTILE_PLACE = "</script><script>window.__pwned=4</script>"
+REMOTE = re.compile(r"""(?:\b(?:src|href|action|poster|srcset)\s*=\s*\\?["']?|url\(\s*["']?|@import\s+["']?)\s*(?:https?:)?//""", re.I)
+URL_ATTRIBUTES = ("src", "href", "action", "poster", "srcset", "data")
+BROWSER_HELP = "headless Chromium is needed: bash .ci/setup --with-browser (or .venv/bin/python -m playwright install chromium)"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+class PageReader(HTMLParser):
+    """The visible text of a page (no script or style) and every tag's attributes."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag in ("script", "style"):
+            self._hidden += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return squash(" ".join(self.parts))
+
+
+def read_page(html: str) -> PageReader:
+    reader = PageReader()
+    reader.feed(html)
+    reader.close()
+    return reader
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def view_of(as_of: dt.date, since: dt.date | None, records=RECORDS):
+    return changes_since(records, since, as_of) if since else as_of_view(records, as_of)
+
+
+def placed_points(view) -> int:
+    return int(view["geo_precision"].isin(["site", "city"]).sum())
+
+
+def routes(view) -> int:
+    """Deployments with a departure place and a destination: each is drawn as one route."""
+    return int(((view["kind"] == "deployment") & view["origin_lat"].notna() & view["lat"].notna()).sum())
+
+
+def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    """`python -m geo.snapshot` as a user runs it, from a folder outside the repository."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "geo.snapshot", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240
+    )
+
+
+def write_snapshot(tmp_path: Path, as_of: dt.date, view: str = "mercator", since: dt.date | None = None, data_dir: Path | None = None) -> Path:
+    output = tmp_path / f"briefing_{view}_{as_of}.html"
+    args = ["--as-of", as_of.isoformat(), "--view", view, "-o", str(output)]
+    args += ["--since", since.isoformat()] if since else []
+    args += ["--data-dir", str(data_dir)] if data_dir else []
+    done = run_cli(tmp_path, *args)
+    assert done.returncode == 0, done.stderr
+    return output
+
+
+def hostile_data(folder: Path) -> tuple[Path, str]:
+    """A copy of data/ and seeds/ where one drawn record's title, summary, note and place are markup."""
+    data_dir = folder / "data"
+    shutil.copytree(DATA_DIR, data_dir)
+    shutil.copytree(SEEDS_DIR, folder / "seeds")
+    view = as_of_view(RECORDS, LATEST)
+    target = view[view["geo_precision"].isin(["site", "city"])].iloc[0]
+
+    def rewrite(path: Path, key: str, wanted: str, changes: dict) -> None:
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            fields, rows = reader.fieldnames, list(reader)
+        hits = [row for row in rows if row[key] == wanted]
+        assert len(hits) == 1, (path, wanted)
+        hits[0].update(changes)
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+
+    rewrite(data_dir / "records.csv", "record_id", target.record_id,
+            {"title": HOSTILE_TITLE, "summary": HOSTILE_SUMMARY, "curation_note": HOSTILE_NOTE})  # fmt: skip
+    rewrite(data_dir / "places.csv", "place_id", target.place_id, {"name": HOSTILE_PLACE})
+    return data_dir, target.record_id
+
+
+# ---------------------------------------------------------------- the command and the text of the page
+
+
+@pytest.fixture(scope="module")
+def latest_page(tmp_path_factory) -> Path:
+    return write_snapshot(tmp_path_factory.mktemp("snapshot"), LATEST)
+
+
+def test_command_writes_one_html_file(latest_page):
+    html = latest_page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert html.rstrip().endswith("</html>")
+    assert f"As of {LATEST.strftime('%A %d %B %Y')} ({LATEST.isoformat()})" in read_page(html).text
+
+
+def test_page_links_nothing_remote(latest_page):
+    html = latest_page.read_text(encoding="utf-8")
+    page = read_page(html)
+    remote = [
+        (tag, name, value)
+        for tag, attrs in page.tags
+        for name, value in attrs.items()
+        if name in URL_ATTRIBUTES and value and re.match(r"\s*(https?:)?//", value, re.I)
+    ]
+    assert not remote, f"remote links in markup: {remote}"
+    assert not [tag for tag, _ in page.tags if tag in ("link", "iframe", "img", "object", "embed")]
+    # Leaflet's own source holds its default attribution link (replaced before any map is made);
+    # everything else in the file, inline scripts and styles included, must not name a remote URL.
+    vendored = inline_leaflet_assets().js_inline[0]
+    assert html.count(vendored) == 1
+    rest = html.replace(vendored, "")
+    assert not REMOTE.findall(rest), REMOTE.findall(rest)
+    for host in ("cdn.jsdelivr.net", "code.jquery.com", "cdnjs.cloudflare.com", "netdna.bootstrapcdn.com"):
+        assert host not in html
+
+
+def test_page_shows_summary_titles_quotes_and_unknowns(latest_page):
+    text = read_page(latest_page.read_text(encoding="utf-8")).text
+    view = as_of_view(RECORDS, LATEST)
+    assert contributions(view).summary in text
+    for row in view.itertuples():
+        assert squash(row.title) in text
+        assert squash(row.source_quote) in text
+    unplaced = view[view["place_id"] == ""]
+    assert not unplaced.empty, "the data should hold a record with no stated place"
+    assert text.count("Where not stated") == len(unplaced)
+
+
+def test_sources_carry_their_sidecar_metadata(latest_page):
+    text = read_page(latest_page.read_text(encoding="utf-8")).text
+    for source in sorted(set(as_of_view(RECORDS, LATEST)["source"])):
+        meta = json.loads((SEEDS_DIR / (Path(source).stem + ".meta.json")).read_text(encoding="utf-8"))
+        for key in ("report_date", "document_type", "obtained"):
+            assert squash(meta[key]) in text, (source, key)
+
+
+def test_data_version_names_the_files_and_the_commit():
+    version = data_version(DATA_DIR)
+    done = subprocess.run(["git", "-C", str(DATA_DIR), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True)
+    assert version.commit == (done.stdout.strip() if done.returncode == 0 else None)
+    assert re.fullmatch(r"[0-9a-f]{12}", version.digest)
+
+
+def test_data_version_works_outside_git_and_follows_the_bytes(tmp_path):
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    before = data_version(tmp_path / "data")
+    assert before.commit is None and "not in a git checkout" in str(before)
+    assert before.digest == data_version(DATA_DIR).digest  # same bytes, same version
+    places = tmp_path / "data" / "places.csv"
+    places.write_bytes(places.read_bytes() + b"\n")
+    assert data_version(tmp_path / "data").digest != before.digest
+
+
+@pytest.mark.parametrize(
+    ("args", "wording"),
+    [
+        pytest.param(["--as-of", "2026-01-32"], "not a date", id="impossible-date"),
+        pytest.param(["--as-of", "15/01/2026"], "not a date", id="not-iso"),
+        pytest.param(["--as-of", "2026-01-15", "--view", "globe"], "invalid choice", id="unknown-view"),
+        pytest.param(["--as-of", "2026-01-15", "--since", "2026-01-15"], "must be before", id="since-not-earlier"),
+        pytest.param([], "--as-of", id="no-date"),
+    ],
+)
+def test_bad_arguments_are_named(args, wording, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    assert stopped.value.code == 2
+    assert wording in capsys.readouterr().err
+
+
+def test_hostile_record_text_is_escaped_in_the_file(tmp_path):
+    data_dir, record_id = hostile_data(tmp_path)
+    dataset = load_dataset(data_dir)
+    assert record_id in set(dataset.records["record_id"]), [str(p) for p in dataset.problems]
+    html = write_snapshot(tmp_path, LATEST, data_dir=data_dir).read_text(encoding="utf-8")
+    for hostile in (HOSTILE_TITLE, HOSTILE_SUMMARY, HOSTILE_NOTE, HOSTILE_PLACE):
+        assert hostile not in html  # neither as markup nor raw inside a script
+        assert hostile in read_page(html).text
+
+
+def test_rejected_rows_are_listed_in_the_page_not_dropped_silently(tmp_path, capsys):
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    shutil.copytree(SEEDS_DIR, tmp_path / "seeds")
+    records_csv = tmp_path / "data" / "records.csv"
+    lines = records_csv.read_text(encoding="utf-8").split("\n")
+    first = RECORDS.sort_values("line").iloc[0]
+    broken = lines[first.line - 1].replace(first.date.isoformat(), "2026-13-01", 1)
+    assert broken != lines[first.line - 1]
+    lines[first.line - 1] = broken
+    records_csv.write_text("\n".join(lines), encoding="utf-8")
+    output = tmp_path / "briefing.html"
+    assert main(["--as-of", LATEST.isoformat(), "--data-dir", str(tmp_path / "data"), "-o", str(output)]) == 0
+    where = f"records.csv:{first.line}: date:"
+    assert where in capsys.readouterr().err
+    text = read_page(output.read_text(encoding="utf-8")).text
+    assert "problem(s) in the data files: rejected records are not shown" in text
+    assert where in text
+
+
+# ---------------------------------------------------------------- in a browser, offline
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            chromium = launch_chromium(playwright)
+        except PlaywrightError as error:
+            if os.environ.get("CI"):
+                pytest.fail(f"{BROWSER_HELP}: {error}")
+            pytest.skip(f"{BROWSER_HELP}: {error}")
+        yield chromium
+        chromium.close()
+
+
+class FileOnly:
+    """Route handler: the page's own file:// URL, data: and about: pass; everything else is aborted and listed."""
+
+    def __init__(self, file_url: str):
+        self.file_url = file_url
+        self.attempted: list[str] = []
+
+    def __call__(self, route) -> None:
+        url = route.request.url
+        if url == self.file_url or url.startswith(("data:", "about:")):
+            route.continue_()
+        else:
+            self.attempted.append(url)
+            route.abort()
+
+
+def open_offline(browser, path: Path):
+    """The page from a file:// URL with all network blocked; returns (page, guard, requests, errors)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    file_url = path.resolve().as_uri()
+    guard = FileOnly(file_url)
+    context.route("**/*", guard)
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(file_url, wait_until="load")
+    return page, guard, requests, errors, file_url
+
+
+VIEWS_TO_OPEN = [
+    pytest.param(LATEST, "mercator", None, id="latest-mercator"),
+    pytest.param(LATEST, "polar", None, id="latest-polar"),
+    pytest.param(LATEST, "mercator", DAYS[0], id="latest-since-first-day"),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("as_of", "view_name", "since"), VIEWS_TO_OPEN)
+def test_snapshot_draws_offline_from_a_file(browser, tmp_path, as_of, view_name, since):
+    path = write_snapshot(tmp_path, as_of, view_name, since)
+    view = view_of(as_of, since)
+    expected_markers, expected_routes = placed_points(view), routes(view)
+    assert expected_markers and expected_routes, "pick a date with markers and routes to check"
+    page, guard, requests, errors, file_url = open_offline(browser, path)
+    try:
+        try:
+            page.wait_for_function(
+                "([m, r]) => document.querySelectorAll('.asm-marker').length === m"
+                " && document.querySelectorAll('path.asm-route').length === r",
+                arg=[expected_markers, expected_routes],
+                timeout=15_000,
+            )
+        except PlaywrightError as error:
+            pytest.fail(f"map not drawn ({error}); fetches attempted: {guard.attempted}; page errors: {errors}")
+        page.wait_for_timeout(300)  # let any late fetch surface
+        assert not guard.attempted, f"the page tried to fetch: {guard.attempted}"
+        assert set(requests) <= {file_url}, f"requests besides the file: {sorted(set(requests) - {file_url})}"
+        assert not errors, errors
+        assert page.locator(".asm-marker").count() == expected_markers
+        assert page.locator("path.asm-route").count() == expected_routes
+        remote = page.evaluate(
+            "() => [...document.querySelectorAll('[src],[href]')].map(e => e.getAttribute('src') || e.getAttribute('href'))"
+            ".filter(u => /^\\s*(https?:)?\\/\\//i.test(u))"
+        )
+        assert not remote, remote
+        text = squash(page.inner_text("body"))
+        assert contributions(view).summary in text
+        for title in view["title"]:
+            assert squash(title) in text
+        table = contributions(view).table
+        rows = page.locator("section.contributions tbody tr")
+        assert rows.count() == len(table)
+        for index, row in enumerate(table.itertuples()):
+            cells = rows.nth(index).locator("td")
+            assert cells.nth(0).inner_text() == row.country
+            assert cells.nth(1).inner_text() == ("not stated" if pd.isna(row.personnel) else str(int(row.personnel)))
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+def test_hostile_record_renders_as_text_and_runs_nothing(browser, tmp_path):
+    data_dir, record_id = hostile_data(tmp_path)
+    path = write_snapshot(tmp_path, LATEST, data_dir=data_dir)
+    page, guard, requests, errors, _ = open_offline(browser, path)
+    try:
+        marker = page.locator(f'.asm-marker[data-record-id="{record_id}"]')
+        marker.wait_for(timeout=15_000)
+        assert marker.get_attribute("aria-label") == HOSTILE_TITLE
+        marker.click()
+        popup = page.locator(".asm-popup")
+        popup.wait_for(timeout=5_000)
+        assert HOSTILE_TITLE in popup.inner_text() and HOSTILE_PLACE in popup.inner_text()
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => window.__pwned") is None
+        assert page.evaluate("() => document.querySelectorAll('img[src=\"x\"], svg[onload]').length") == 0
+        text = page.inner_text("body")
+        for hostile in (HOSTILE_TITLE, HOSTILE_SUMMARY, HOSTILE_NOTE, HOSTILE_PLACE):
+            assert hostile in text
+        assert not guard.attempted, guard.attempted
+        assert not errors, errors
+    finally:
+        page.context.close()
+
+
+# ---------------------------------------------------------------- the dashboard's button
+
+
+@pytest.mark.browser
+def test_dashboard_button_downloads_the_snapshot_of_the_shown_view(browser, tmp_path):
+    with streamlit_server(log_dir=tmp_path) as server:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        guard = OfflineGuard().install(context)
+        page = context.new_page()
+        try:
+            page.goto(server.url, wait_until="domcontentloaded")
+            button = page.get_by_role("button", name="Download briefing snapshot (HTML)")
+            button.wait_for(timeout=60_000)
+            with page.expect_download(timeout=60_000) as download_info:
+                button.click()
+            download = download_info.value
+            assert download.suggested_filename == f"arctic-briefing_{LATEST.isoformat()}.html"
+            saved = tmp_path / download.suggested_filename
+            download.save_as(saved)
+            assert not guard.blocked, guard.blocked
+        finally:
+            context.close()
+    html = saved.read_text(encoding="utf-8")
+    text = read_page(html).text
+    view = as_of_view(RECORDS, LATEST)
+    assert f"As of {LATEST.strftime('%A %d %B %Y')}" in text
+    assert contributions(view).summary in text
+    assert all(squash(title) in text for title in view["title"])
+    assert not REMOTE.findall(html.replace(inline_leaflet_assets().js_inline[0], ""))
