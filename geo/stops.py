@@ -72,9 +72,14 @@ def load_stops(path: Path, span: tuple[dt.date, dt.date]) -> tuple[list[Stop], l
         missing = [column for column in STOP_COLUMNS if column not in (reader.fieldnames or [])]
         if missing:
             return [], [Problem(name, 1, missing[0], f"missing columns: {', '.join(missing)}")]
-        for row in reader:
+        for raw in reader:
+            extra = raw.pop(None, None)  # fields beyond the header
+            row = {key: (value or "").strip() if key != "caption" else (value or "") for key, value in raw.items()}
             number = row["stop"] or f"on line {reader.line_num}"
             row_problems = _stop_problems(row, span)
+            if extra or None in raw.values():
+                count = len(raw) + len(extra or []) - sum(value is None for value in raw.values())
+                row_problems.insert(0, ("stop", f"row has {count} fields but the header has {len(STOP_COLUMNS)}; quote captions that contain commas"))
             for field, message in row_problems:
                 problems.append(Problem(name, reader.line_num, field, f"stop {number}: {message}"))
             if row_problems:
