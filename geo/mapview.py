@@ -142,6 +142,7 @@ class MapSupport(MacroElement):
         window.asmView = {{ this.view | tojson }};
         window.asmFrame = {{ this.bounds | tojson }};
         window.asm.keepFramed(window.asmMap, window.asmFrame);
+        window.asm.describeMap(window.asmMap);
         window.asm.addLabels(window.asmMap, {{ this.labels | tojson }});
         var asmLegend = L.control({position: "bottomleft"});
         asmLegend.onAdd = function () { return window.asm.legend(); };

@@ -25,7 +25,10 @@
     var fill = isOpen ? "#ffffff" : style.colour;
     var stroke = style.shape === "route" ? style.colour : (isOpen ? style.colour : "#1a1a1a");
     var width = isOpen ? 3 : 1.5;
-    return '<svg xmlns="http://www.w3.org/2000/svg" width="22" height="22" viewBox="0 0 22 22" aria-hidden="true">' +
+    /* A hollow symbol's light colour alone is faint on the pale land and sea: a dark rim under it. */
+    var rim = isOpen && style.shape !== "route" ?
+      '<g fill="none" stroke="#1a1a1a" stroke-width="5">' + SHAPES[style.shape] + '</g>' : "";
+    return '<svg xmlns="http://www.w3.org/2000/svg" width="22" height="22" viewBox="0 0 22 22" aria-hidden="true">' + rim +
       '<g fill="' + fill + '" stroke="' + stroke + '" stroke-width="' + width + '">' + SHAPES[style.shape] + '</g></svg>';
   }
 
@@ -70,7 +73,12 @@
     iconHtml: svg,
     popup: function (properties) {
       var root = el("div", "asm-popup");
-      (properties.records || [properties]).forEach(function (p) { root.appendChild(recordBlock(p)); });
+      var records = properties.records || [properties];
+      /* The popup scrolls when long: focusable and named, so a keyboard can reach and scroll it. */
+      root.tabIndex = 0;
+      root.setAttribute("role", "region");
+      root.setAttribute("aria-label", records.length === 1 ? records[0].title : records.length + " records at this place");
+      records.forEach(function (p) { root.appendChild(recordBlock(p)); });
       return root;
     },
     tooltip: function (properties) {
@@ -98,6 +106,16 @@
       layer.bindTooltip(function () { return window.asm.tooltip(p); }, {sticky: !(layer instanceof L.Marker), direction: "top", opacity: 0.95});
     },
     style: function (feature) { return feature.properties.style; },
+    describeMap: function (map) {
+      /* For a screen reader the map is a named region (its records are all listed in text too);
+         and the page may be zoomed: folium's viewport tag forbids it, which matters in the snapshot. */
+      var box = map.getContainer();
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "Situation map. Every record drawn here is also listed in text with the same title.");
+      document.querySelectorAll('meta[name="viewport"]').forEach(function (viewport) {
+        viewport.setAttribute("content", "width=device-width, initial-scale=1.0");
+      });
+    },
     addLabels: function (map, labels) {
       labels.forEach(function (label) {
         var icon = L.divIcon({className: "asm-place-label-box", html: el("div", "asm-place-label", label.text),
