@@ -36,6 +36,15 @@ from geo.snapshot import render_briefing  # noqa: E402
 
 NO_CHANGES = "off"
 PLAY_PACES = {"1 s": 1.0, "2 s": 2.0, "4 s": 4.0}
+MAP_HEIGHT = 520  # px: the whole map stays above the fold on a 1366x768 laptop (see LAYOUT_CSS)
+LAYOUT_CSS = """
+<style>
+  /* The map above the fold on a 1366x768 laptop: less space above a one-line title. */
+  [data-testid="stMainBlockContainer"] { padding-top: 2.25rem; }
+  [data-testid="stHeader"] { background: transparent; }
+  h1 { font-size: 2rem !important; padding: 0 0 0.25rem 0 !important; }
+</style>
+"""
 PRESENTATION_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
@@ -145,7 +154,7 @@ def render_panel(view: pd.DataFrame) -> None:
 
 
 def render_record(row) -> None:
-    with st.container(border=True):
+    with st.container(border=True, key=f"record-{row.record_id}"):
         status = STATUS_LABELS.get(row.status, row.status)
         change = getattr(row, "change", None)
         badge = f" · **{md(change.upper())}**" if change and change != CHANGE_NONE else ""
@@ -219,6 +228,7 @@ def main() -> None:
                           type="primary" if index == current else "secondary")
         else:
             st.caption("No stops file (data/stops.csv).")
+    st.html(LAYOUT_CSS)
     if presenting:
         st.html(PRESENTATION_CSS)
 
@@ -265,7 +275,7 @@ def main() -> None:
             key=f"situation-map-{view_name}",
             feature_group_to_add=layer,
             returned_objects=[],
-            height=560,
+            height=MAP_HEIGHT,
             use_container_width=True,
             center=center,
             zoom=zoom,

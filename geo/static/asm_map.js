@@ -68,6 +68,31 @@
     return block;
   }
 
+  function framePadding(map, bounds) {
+    /* Keep the records clear of the legend and scale in the bottom-left corner: reserve a strip
+       below the records or beside them, whichever leaves the larger map. A corner that is not laid
+       out yet (Leaflet's CSS still loading) or would take half the map is not reserved. */
+    var edge = 14;
+    var size = map.getSize();
+    var corner = map._controlCorners && map._controlCorners.bottomleft;
+    var placed = corner && window.getComputedStyle(corner).position === "absolute";
+    var box = placed ? corner.getBoundingClientRect() : {width: 0, height: 0};
+    var options = [{paddingTopLeft: [edge, edge], paddingBottomRight: [edge, edge]}];
+    if (box.height > 0 && box.height < size.y / 2) {
+      options.push({paddingTopLeft: [edge, edge], paddingBottomRight: [edge, edge + box.height]});
+    }
+    if (box.width > 0 && box.width < size.x / 2) {
+      options.push({paddingTopLeft: [edge + box.width, edge], paddingBottomRight: [edge, edge]});
+    }
+    var best = options[0], bestZoom = -Infinity;
+    options.slice(options.length > 1 ? 1 : 0).forEach(function (option) {
+      var total = L.point(option.paddingTopLeft).add(option.paddingBottomRight);
+      var zoom = map.getBoundsZoom(bounds, false, total);
+      if (isFinite(zoom) && zoom > bestZoom) { best = option; bestZoom = zoom; }
+    });
+    return {paddingTopLeft: best.paddingTopLeft, paddingBottomRight: best.paddingBottomRight, animate: false};
+  }
+
   window.asm = {
     kinds: KINDS,
     iconHtml: svg,
@@ -102,7 +127,7 @@
     },
     onEachFeature: function (feature, layer) {
       var p = feature.properties;
-      layer.bindPopup(function () { return window.asm.popup(p); }, {maxWidth: 380, minWidth: 260, autoPanPadding: [30, 30]});
+      layer.bindPopup(function () { return window.asm.popup(p); }, {maxWidth: 380, minWidth: 260, autoPanPaddingTopLeft: [56, 16], autoPanPaddingBottomRight: [16, 24]});
       layer.bindTooltip(function () { return window.asm.tooltip(p); }, {sticky: !(layer instanceof L.Marker), direction: "top", opacity: 0.95});
     },
     style: function (feature) { return feature.properties.style; },
@@ -119,47 +144,64 @@
     addLabels: function (map, labels) {
       labels.forEach(function (label) {
         var icon = L.divIcon({className: "asm-place-label-box", html: el("div", "asm-place-label", label.text),
-                              iconSize: [100, 18], iconAnchor: [50, 9]});
+                              iconSize: [100, 18], iconAnchor: [50, 30]});  // above the point, where routes end
         L.marker([label.lat, label.lon], {icon: icon, interactive: false, keyboard: false}).addTo(map);
       });
     },
     keepFramed: function (map, bounds) {
       /* The iframe gets its final width after the map is made: frame the records again on
          resizes until the reader moves the map, then leave their view alone. */
-      var touched = false;
+      var touched = false, popupOpen = false;
       map.on("zoomstart movestart", function (e) { if (!map._asmFraming) { touched = true; } });
+      /* The legend sits above popups (Leaflet's controls are on top): fold it while a popup is open. */
+      map.on("popupopen", function () {
+        popupOpen = true;
+        var legend = map.getContainer().querySelector(".asm-legend");
+        if (legend && legend.open) { legend.open = false; legend.setAttribute("data-folded-for-popup", ""); }
+      });
+      map.on("popupclose", function () {
+        var legend = map.getContainer().querySelector(".asm-legend[data-folded-for-popup]");
+        if (legend) { legend.removeAttribute("data-folded-for-popup"); legend.open = true; }
+        popupOpen = false;
+      });
       function frame() {
-        if (touched) { return; }
+        if (touched || popupOpen) { return; }
         map._asmFraming = true;
         map.invalidateSize(false);
-        map.fitBounds(bounds, {animate: false});
+        map.fitBounds(bounds, framePadding(map, bounds));
         map._asmFraming = false;
       }
       map.on("resize", frame);
       setTimeout(frame, 0);
+      var corner = map._controlCorners && map._controlCorners.bottomleft;
+      if (corner && window.ResizeObserver) {  // the legend laid out, its fonts loaded, opened or closed
+        new ResizeObserver(function () { frame(); }).observe(corner);
+      }
     },
     legend: function () {
       var root = el("details", "asm-legend");
       root.open = true;
       root.appendChild(el("summary", "asm-legend-title", "Legend"));
+      var items = el("div", "asm-legend-items");
+      root.appendChild(items);
       Object.keys(KINDS).forEach(function (kind) {
         var item = el("div", "asm-legend-item");
         var icon = el("span", "asm-legend-icon");
         icon.innerHTML = svg(kind, false);
         item.appendChild(icon);
         item.appendChild(el("span", null, KINDS[kind].label + (kind === "deployment" ? " route (schematic)" : "")));
-        root.appendChild(item);
+        items.appendChild(item);
       });
       var open = el("div", "asm-legend-item");
       var openIcon = el("span", "asm-legend-icon");
       openIcon.innerHTML = svg("meeting", true);
       open.appendChild(openIcon);
       open.appendChild(el("span", null, "Hollow: planned, pending or unconfirmed"));
-      root.appendChild(open);
+      items.appendChild(open);
       var area = el("div", "asm-legend-item");
       area.appendChild(el("span", "asm-legend-area"));
       area.appendChild(el("span", null, "Territory-level location (area, not a site)"));
-      root.appendChild(area);
+      items.appendChild(area);
       return root;
     }
   };
