@@ -32,7 +32,8 @@ def natural_earth_source() -> str:
 
 def build_basemap(source: str | None = None) -> gpd.GeoDataFrame:
     """Read Natural Earth countries, keep code and name, clip to the window and simplify."""
-    countries = gpd.read_file(source or natural_earth_source(), columns=["ADM0_A3", "NAME_EN"])
+    # The archive has no .cpg file, so GDAL would read the UTF-8 names as Latin-1 ("Ã\x85land").
+    countries = gpd.read_file(source or natural_earth_source(), columns=["ADM0_A3", "NAME_EN"], encoding="UTF-8")
     countries = countries.rename(columns={"ADM0_A3": "iso3", "NAME_EN": "name"})
     clipped = countries.clip(box(*CLIP_WINDOW))
     clipped = clipped[~clipped.geometry.is_empty].copy()

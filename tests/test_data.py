@@ -225,3 +225,12 @@ def test_data_folder_is_utf8_without_bom():
         raw = path.read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf"), path.name
         raw.decode("utf-8")
+
+
+def test_basemap_names_are_decoded_as_utf8():
+    """Natural Earth's archive has no .cpg: read as Latin-1, 'Åland' became 'Ã\\x85land'."""
+    from geo.basemap import load_basemap
+
+    names = set(load_basemap()["name"])
+    assert "Åland" in names
+    assert not [name for name in names if "Ã" in name]
