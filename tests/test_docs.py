@@ -27,6 +27,11 @@ DOCUMENTED_TYPES = {
     "place_ref", "source_file", "quote", "geometry",
 }  # fmt: skip
 NEVER_BLANK = "never blank"
+CSV_FORMULA_NOTE = (
+    " CSV: text that would start with =, +, -, @, a tab or a carriage return gets a leading ' so"
+    " spreadsheets show it as text, not a formula."
+)
+CSV_NUMBER_NOTE = " CSV: numbers, negative ones included, are written as numbers and never get the formula guard."
 
 
 @pytest.fixture(scope="module")
@@ -117,8 +122,18 @@ def test_both_extracts_document_their_shared_columns_alike(entries):
     for column in documented(entries, "extract.csv"):
         in_csv = entry_of(entries, "extract.csv", column)
         in_geojson = entry_of(entries, "extract.geojson", column)
-        for key in ("type", "required", "allowed", "blank_means", "description"):
+        for key in ("type", "required", "allowed", "blank_means"):
             assert in_csv[key] == in_geojson[key], f"{column}: {key} differs between extract.csv and extract.geojson"
+        # The CSV may add one note of its own: the spreadsheet-formula guard.
+        csv_only = in_csv["description"].removeprefix(in_geojson["description"])
+        assert csv_only in ("", CSV_FORMULA_NOTE, CSV_NUMBER_NOTE), f"{column}: descriptions differ beyond the CSV note"
+
+
+def test_csv_extract_documents_the_formula_guard_on_every_text_column(entries):
+    for column in documented(entries, "extract.csv"):
+        entry = entry_of(entries, "extract.csv", column)
+        if entry["type"] in ("text", "participants", "quote", "iso3_list", "source_file"):
+            assert entry["description"].endswith(CSV_FORMULA_NOTE), column
 
 
 def test_extract_columns_said_to_be_as_records_csv_are_documented_alike(entries):
