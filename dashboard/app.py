@@ -36,6 +36,8 @@ from geo.snapshot import render_briefing  # noqa: E402
 
 NO_CHANGES = "off"
 PLAY_PACES = {"1 s": 1.0, "2 s": 2.0, "4 s": 4.0}
+# Record cards below the map: thousands of them stall the browser (benchmarks/README.md, ## Performance).
+RECORD_CARDS_MAX = 100
 MAP_HEIGHT = 520  # px: the whole map stays above the fold on a 1366x768 laptop (see LAYOUT_CSS)
 LAYOUT_CSS = """
 <style>
@@ -264,7 +266,7 @@ def main() -> None:
 
     map_column, panel_column = st.columns([3, 2] if presenting else [5, 3], gap="medium")
     with map_column:
-        base = build_base_map(support.basemap(), records, view=view_name)
+        base = build_base_map(support.basemap(), records, view=view_name, layers=support.base_layers(view_name))
         layer = build_record_layer(view, support.outlines(), view=view_name)
         center = zoom = None
         if stop and stop.date == as_of and stop.center:
@@ -312,7 +314,13 @@ def main() -> None:
         "Download briefing snapshot (HTML)", data=lambda: render_briefing(*briefing_inputs, **briefing_options),
         file_name=f"arctic-briefing_{stamp}.html", mime="text/html", key="download-briefing",
     )
-    for row in view.itertuples():
+    cards = view.tail(RECORD_CARDS_MAX)  # the view is in date order: the latest
+    if len(cards) < len(view):
+        st.caption(
+            f"Showing the {len(cards)} latest of {len(view)} records. All {len(view)} are in the downloads; "
+            "those with a place are on the map, those without are named under it."
+        )
+    for row in cards.itertuples():
         render_record(row)
 
     st.query_params.from_dict(

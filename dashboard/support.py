@@ -17,7 +17,7 @@ import streamlit as st
 
 from geo.basemap import load_basemap
 from geo.geometry import outlines_by_iso3
-from geo.mapview import project
+from geo.mapview import BaseLayers, prepare_base_layers, project
 from geo.paths import DATA_DIR, STOPS_PATH
 from geo.records import Dataset, load_dataset
 from geo.stops import load_stops
@@ -62,6 +62,12 @@ def outlines() -> dict:
 @st.cache_resource
 def projected_basemap(view: str) -> gpd.GeoDataFrame:
     return project(basemap(), view)
+
+
+@st.cache_resource
+def base_layers(view: str) -> BaseLayers:
+    """The view's outlines projected and serialised once, not on every slider step."""
+    return prepare_base_layers(basemap(), view)
 
 
 def stops(span: tuple[dt.date, dt.date]):
