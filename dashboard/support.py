@@ -17,7 +17,7 @@ import streamlit as st
 
 from geo.basemap import load_basemap
 from geo.geometry import outlines_by_iso3
-from geo.mapview import BaseLayers, prepare_base_layers, project
+from geo.mapview import BaseLayers, frame_bounds, prepare_base_layers, project
 from geo.paths import DATA_DIR, STOPS_PATH
 from geo.records import Dataset, load_dataset
 from geo.stops import load_stops
@@ -68,6 +68,17 @@ def projected_basemap(view: str) -> gpd.GeoDataFrame:
 def base_layers(view: str) -> BaseLayers:
     """The view's outlines projected and serialised once, not on every slider step."""
     return prepare_base_layers(basemap(), view)
+
+
+@st.cache_resource
+def _map_frame(folder: str, fingerprint: tuple, view: str) -> list[list[float]]:
+    return frame_bounds(_dataset(folder, fingerprint).records, view, outlines())
+
+
+def map_frame(view: str) -> list[list[float]]:
+    """The map's framing for the dataset and view: computed once, not on every step."""
+    folder = data_dir()
+    return _map_frame(str(folder), _fingerprint(folder), view)
 
 
 def stops(span: tuple[dt.date, dt.date]):

@@ -31,7 +31,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import LineString, mapping
 
 from geo.asof import CHANGE_NONE, STATUS_LABELS, country_name, format_when
-from geo.geometry import deployment_routes, record_geometries
+from geo.geometry import deployment_routes, outlines_by_iso3, record_geometries
 
 VIEWS = {"mercator": "Web Mercator", "polar": "Arctic polar stereographic (EPSG:3413)"}
 POLAR_CRS = "EPSG:3413"
@@ -111,8 +111,11 @@ def to_leaflet_bounds(bounds) -> list[list[float]]:
     return [[float(min_y), float(min_x)], [float(max_y), float(max_x)]]
 
 
-def frame_bounds(records: pd.DataFrame, view: str, pad: float = 0.08) -> list[list[float]]:
-    """Bounds that hold every placed record and every departure point, whatever the date."""
+MERCATOR_FRAME_MAX_LAT = 80.0  # Greenland reaches 83.6°N; Mercator would spend half the map on its tip
+
+
+def frame_bounds(records: pd.DataFrame, view: str, outlines: dict | None = None, pad: float = 0.08) -> list[list[float]]:
+    """Bounds that hold every placed record, departure point and territory outline, whatever the date."""
     placed = records[records["lat"].notna()]
     lons = list(placed["lon"]) + list(records["origin_lon"].dropna())
     lats = list(placed["lat"]) + list(records["origin_lat"].dropna())
@@ -120,6 +123,14 @@ def frame_bounds(records: pd.DataFrame, view: str, pad: float = 0.08) -> list[li
         lons, lats = [-80.0, 25.0], [35.0, 80.0]
     xy = project_points(lons, lats, view)
     (min_x, min_y), (max_x, max_y) = xy.min(axis=0), xy.max(axis=0)
+    territories = placed.loc[placed["geo_precision"] == "territory", "outline_iso3"].dropna().unique()
+    shapes = [outlines[code] for code in territories if outlines and code in outlines]
+    if shapes:
+        areas = gpd.GeoDataFrame(geometry=shapes, crs=4326)
+        if view == "mercator":
+            areas = areas.clip(shapely.box(-180, -85, 180, MERCATOR_FRAME_MAX_LAT))
+        a_min_x, a_min_y, a_max_x, a_max_y = project(areas, view).total_bounds
+        min_x, min_y, max_x, max_y = min(min_x, a_min_x), min(min_y, a_min_y), max(max_x, a_max_x), max(max_y, a_max_y)
     dx, dy = (max_x - min_x) * pad + 1e-6, (max_y - min_y) * pad + 1e-6
     return to_leaflet_bounds((min_x - dx, min_y - dy, max_x + dx, max_y + dy))
 
@@ -309,18 +320,19 @@ def build_base_map(
     assets: MapAssets = LOCAL_ASSETS,
     height: int = MAP_HEIGHT,
     layers: BaseLayers | None = None,
+    bounds: list[list[float]] | None = None,
 ) -> folium.Map:
     """The map that does not change between steps: land outlines, Greenland, legend, framing.
 
     `layers` are the view's outlines prepared by `prepare_base_layers` (the dashboard caches them);
-    without them they are prepared here.
+    without them they are prepared here; likewise `bounds` from `frame_bounds`.
     """
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
     layers = layers or prepare_base_layers(basemap, view)
     if layers.view != view:
         raise ValueError(f"base layers prepared for the {layers.view!r} view, not {view!r}")
-    bounds = frame_bounds(records, view)
+    bounds = bounds or frame_bounds(records, view, outlines_by_iso3(basemap))
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     fmap = folium.Map(
         location=centre,
