@@ -111,11 +111,13 @@ def to_leaflet_bounds(bounds) -> list[list[float]]:
     return [[float(min_y), float(min_x)], [float(max_y), float(max_x)]]
 
 
-MERCATOR_FRAME_MAX_LAT = 80.0  # Greenland reaches 83.6°N; Mercator would spend half the map on its tip
-
-
 def frame_bounds(records: pd.DataFrame, view: str, outlines: dict | None = None, pad: float = 0.08) -> list[list[float]]:
-    """Bounds that hold every placed record, departure point and territory outline, whatever the date."""
+    """Bounds that hold every placed record and departure point, whatever the date.
+
+    In the polar view they also hold the territory outlines (all of Greenland). Mercator frames on
+    the territory's reference point instead: Greenland reaches 83.6°N, and framing its tip would
+    shrink everything else to a corner of the map.
+    """
     placed = records[records["lat"].notna()]
     lons = list(placed["lon"]) + list(records["origin_lon"].dropna())
     lats = list(placed["lat"]) + list(records["origin_lat"].dropna())
@@ -125,10 +127,8 @@ def frame_bounds(records: pd.DataFrame, view: str, outlines: dict | None = None,
     (min_x, min_y), (max_x, max_y) = xy.min(axis=0), xy.max(axis=0)
     territories = placed.loc[placed["geo_precision"] == "territory", "outline_iso3"].dropna().unique()
     shapes = [outlines[code] for code in territories if outlines and code in outlines]
-    if shapes:
+    if shapes and view == "polar":
         areas = gpd.GeoDataFrame(geometry=shapes, crs=4326)
-        if view == "mercator":
-            areas = areas.clip(shapely.box(-180, -85, 180, MERCATOR_FRAME_MAX_LAT))
         a_min_x, a_min_y, a_max_x, a_max_y = project(areas, view).total_bounds
         min_x, min_y, max_x, max_y = min(min_x, a_min_x), min(min_y, a_min_y), max(max_x, a_max_x), max(max_y, a_max_y)
     dx, dy = (max_x - min_x) * pad + 1e-6, (max_y - min_y) * pad + 1e-6
