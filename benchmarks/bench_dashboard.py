@@ -58,7 +58,7 @@ from geo.mapview import drawn_record_ids, record_features  # noqa: E402
 from geo.paths import DATA_DIR  # noqa: E402
 from geo.records import load_dataset  # noqa: E402
 from synthetic_data import check_clean, write_synthetic_data  # noqa: E402
-from tests.support.browser import free_port, launch_chromium, streamlit_server, wait_until_healthy  # noqa: E402
+from tests.support.browser import launch_chromium, streamlit_server  # noqa: E402
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 REFERENCE_APP = Path(__file__).resolve().parent / "reference_app.py"
@@ -250,34 +250,14 @@ def child_pids(pid: int) -> list[int]:
 @contextlib.contextmanager
 def reference_server(data_dir: Path, log_dir: Path):
     """The minimal app on 127.0.0.1, run from a temporary folder whose `static/` serves Leaflet."""
-    from tests.support.browser import Server
-
     with tempfile.TemporaryDirectory(prefix="asm-reference-app-") as folder:
         app = Path(folder) / "reference_app.py"
         shutil.copyfile(REFERENCE_APP, app)
         (Path(folder) / "static").symlink_to(REPO_ROOT / "dashboard" / "static")
-        port = free_port()
-        env = {**os.environ, "ASM_DATA_DIR": str(data_dir), "PYTHONPATH": str(REPO_ROOT)}
-        log_path = log_dir / f"reference-{port}.log"
-        command = [
-            sys.executable, "-m", "streamlit", "run", str(app),
-            "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--server.enableStaticServing", "true",
-            "--server.fileWatcherType", "none",
-        ]  # fmt: skip
-        started = time.perf_counter()
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}/"
-        try:
-            wait_until_healthy(url, process)
-            yield Server(url=url, process=process, started_at=started, log_path=log_path)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        with streamlit_server(
+            data_dir, log_dir, extra_env={"PYTHONPATH": str(REPO_ROOT)}, script=app, cwd=Path(folder)
+        ) as server:
+            yield server
 
 
 def run_session(browser, server, plan: Plan, view_name: str = "mercator") -> Session:

@@ -107,7 +107,17 @@ def render_extract(view: gpd.GeoDataFrame, fmt: str, with_change: bool = False) 
     return to_csv_bytes(view, with_change) if fmt == "csv" else to_geojson_bytes(view, with_change)
 
 
-def _date_argument(value: str) -> dt.date:
+def write_output(payload: bytes, output: Path | None) -> None:
+    """Write a command's result to the file named by -o, else to stdout, bytes unchanged."""
+    if output:
+        output.write_bytes(payload)
+    else:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+
+
+def date_argument(value: str) -> dt.date:
+    """argparse type for YYYY-MM-DD dates, with a message that says what is expected."""
     try:
         return dt.date.fromisoformat(value)
     except ValueError as error:
@@ -116,9 +126,9 @@ def _date_argument(value: str) -> dt.date:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m geo.extract", description="Write the analyst extract of the as-of view.")
-    parser.add_argument("--as-of", required=True, type=_date_argument, help="YYYY-MM-DD")
+    parser.add_argument("--as-of", required=True, type=date_argument, help="YYYY-MM-DD")
     parser.add_argument("--format", choices=["csv", "geojson"], default="csv")
-    parser.add_argument("--since", type=_date_argument, help="add a change column relative to this earlier date")
+    parser.add_argument("--since", type=date_argument, help="add a change column relative to this earlier date")
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     args = parser.parse_args(argv)
@@ -128,12 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     for problem in dataset.problems:
         print(f"warning: rejected: {problem}", file=sys.stderr)
     view = extract_view(dataset.records, outlines_by_iso3(load_basemap()), args.as_of, args.since)
-    payload = render_extract(view, args.format, with_change=args.since is not None)
-    if args.output:
-        args.output.write_bytes(payload)
-    else:
-        sys.stdout.buffer.write(payload)
-        sys.stdout.buffer.flush()
+    write_output(render_extract(view, args.format, with_change=args.since is not None), args.output)
     return 0
 
 

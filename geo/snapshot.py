@@ -33,6 +33,7 @@ from markupsafe import Markup
 
 from geo.asof import CHANGE_NONE, STATUS_LABELS, as_of_view, changes_since, contributions, country_name, format_when
 from geo.basemap import load_basemap
+from geo.extract import date_argument, write_output
 from geo.geometry import outlines_by_iso3
 from geo.mapview import VIEWS, MapAssets, build_base_map, build_record_layer, drawn_record_ids
 from geo.paths import DATA_DIR, seeds_dir_for
@@ -409,20 +410,13 @@ def render_briefing(
 # ---------------------------------------------------------------- command line
 
 
-def _date_argument(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date; expected YYYY-MM-DD") from error
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m geo.snapshot", description="Write the briefing snapshot: one self-contained HTML file."
     )
-    parser.add_argument("--as-of", required=True, type=_date_argument, help="YYYY-MM-DD")
+    parser.add_argument("--as-of", required=True, type=date_argument, help="YYYY-MM-DD")
     parser.add_argument("--view", choices=list(VIEWS), default="mercator")
-    parser.add_argument("--since", type=_date_argument, help="mark changes since this earlier date")
+    parser.add_argument("--since", type=date_argument, help="mark changes since this earlier date")
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     args = parser.parse_args(argv)
@@ -438,12 +432,7 @@ def main(argv: list[str] | None = None) -> int:
         dataset.records, load_basemap(), args.as_of, args.view, args.since,
         data_dir=args.data_dir, problems=dataset.problems,
     )  # fmt: skip
-    payload = page.encode("utf-8")
-    if args.output:
-        args.output.write_bytes(payload)
-    else:
-        sys.stdout.buffer.write(payload)
-        sys.stdout.buffer.flush()
+    write_output(page.encode("utf-8"), args.output)
     return 0
 
 

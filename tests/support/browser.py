@@ -79,8 +79,14 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60.
 
 
 @contextlib.contextmanager
-def streamlit_server(data_dir: Path | None = None, log_dir: Path | None = None, extra_env: dict | None = None):
-    """A real `streamlit run dashboard/app.py` on 127.0.0.1; yields a Server."""
+def streamlit_server(
+    data_dir: Path | None = None,
+    log_dir: Path | None = None,
+    extra_env: dict | None = None,
+    script: Path = REPO_ROOT / "dashboard" / "app.py",
+    cwd: Path = REPO_ROOT,
+):
+    """A real `streamlit run <script>` (the dashboard by default) on 127.0.0.1; yields a Server."""
     port = free_port()
     env = {**os.environ, **(extra_env or {})}
     if data_dir is not None:
@@ -89,7 +95,7 @@ def streamlit_server(data_dir: Path | None = None, log_dir: Path | None = None, 
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"streamlit-{port}.log"
     command = [
-        sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(script),
         "--server.address", "127.0.0.1",
         "--server.port", str(port),
         "--server.headless", "true",
@@ -99,7 +105,7 @@ def streamlit_server(data_dir: Path | None = None, log_dir: Path | None = None, 
     ]  # fmt: skip
     started = time.perf_counter()
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_until_healthy(url, process)
