@@ -7,6 +7,7 @@ what it returns.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
 import time
 from pathlib import Path
@@ -342,4 +343,12 @@ def main() -> None:
         st.rerun()
 
 
-main()
+try:
+    main()
+except Exception as error:  # a sentence on screen, the traceback only in the server's log
+    logging.getLogger("dashboard").exception("the dashboard failed")
+    st.error(
+        f"The dashboard could not draw this view ({type(error).__name__}: {md(error)}). "
+        "Check the data with `python -m geo.validate`; the server log has the details.",
+        icon="⚠️",
+    )
