@@ -17,12 +17,13 @@ import streamlit as st
 
 from geo.basemap import load_basemap
 from geo.geometry import outlines_by_iso3
-from geo.mapview import BaseLayers, frame_bounds, prepare_base_layers, project
+from geo.mapview import BaseLayers, frame_bounds, prepare_base_layers, project, serve_base_layers
 from geo.paths import DATA_DIR, STOPS_PATH
 from geo.records import Dataset, load_dataset
 from geo.stops import load_stops
 
 STATIC_DIR = Path(__file__).parent / "static"
+STATIC_URL = "/app/static"  # where Streamlit serves STATIC_DIR (server.enableStaticServing)
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png", "images/marker-icon.png")
 DATA_DIR_ENV = "ASM_DATA_DIR"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'])")
@@ -66,8 +67,9 @@ def projected_basemap(view: str) -> gpd.GeoDataFrame:
 
 @st.cache_resource
 def base_layers(view: str) -> BaseLayers:
-    """The view's outlines projected and serialised once, not on every slider step."""
-    return prepare_base_layers(basemap(), view)
+    """The view's outlines projected and serialised once, and served as a static script that the
+    map loads once: they no longer travel with every slider step."""
+    return serve_base_layers(prepare_base_layers(basemap(), view), STATIC_DIR / "outlines", STATIC_URL + "/outlines")
 
 
 @st.cache_resource

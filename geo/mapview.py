@@ -13,6 +13,8 @@ interpreted as HTML.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from collections import namedtuple
 from dataclasses import dataclass
@@ -299,6 +301,40 @@ class BaseLayers:
     greenland: OutlineData | None
     graticule: OutlineData | None
     labels: list[dict]
+    script_urls: tuple[str, ...] = ()  # scripts that define the outlines when they are served apart
+
+
+def serve_base_layers(layers: BaseLayers, folder: Path, url_prefix: str) -> BaseLayers:
+    """The same layers with their GeoJSON moved into one static script the map loads once.
+
+    Written as `<folder>/outlines-<view>-<digest>.js`, it sets `window.asmOutlines[name]`; the layers
+    then refer to it by name, so the map script that goes to the page on every slider step shrinks
+    from hundreds of KB to a few. The digest changes with the content, so a browser never keeps a
+    stale copy.
+    """
+    named = {name: data for name, data in (("land", layers.land), ("greenland", layers.greenland), ("graticule", layers.graticule)) if data}
+    body = "window.asmOutlines = window.asmOutlines || {};\n" + "".join(
+        f"window.asmOutlines[{json.dumps(layers.view + '-' + name)}] = {data.text};\n" for name, data in named.items()
+    )
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
+    file_name = f"outlines-{layers.view}-{digest}.js"
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / file_name).exists():
+        temporary = folder / (file_name + ".tmp")
+        temporary.write_text(body, encoding="utf-8")
+        temporary.replace(folder / file_name)
+
+    def reference(name: str) -> OutlineData | None:
+        data = named.get(name)
+        return None if data is None else OutlineData(f"window.asmOutlines[{json.dumps(layers.view + '-' + name)}]", data.bounds)
+
+    return dataclasses.replace(
+        layers,
+        land=reference("land"),
+        greenland=reference("greenland"),
+        graticule=reference("graticule"),
+        script_urls=(*layers.script_urls, f"{url_prefix.rstrip('/')}/{file_name}"),
+    )
 
 
 def prepare_base_layers(basemap: gpd.GeoDataFrame, view: str) -> BaseLayers:
@@ -348,7 +384,7 @@ def build_base_map(
     )
     # folium hands min/max zoom only to tile layers; without tiles they go on the map itself.
     fmap.options.update(minZoom=-4 if view == "polar" else 1, maxZoom=8 if view == "polar" else 10)
-    fmap.default_js = [(f"asset_js_{i}", url) for i, url in enumerate(assets.js_urls)]
+    fmap.default_js = [(f"asset_js_{i}", url) for i, url in enumerate((*assets.js_urls, *layers.script_urls))]
     fmap.default_css = [(f"asset_css_{i}", url) for i, url in enumerate(assets.css_urls)]
     for i, text in enumerate(assets.css_inline):
         fmap.get_root().header.add_child(InlineAsset("style", text), name=f"asset_css_inline_{i}")

@@ -1,0 +1,26 @@
+"""The base map's outlines can be served as one static script instead of travelling with every step."""
+
+from geo.basemap import load_basemap
+from geo.mapview import build_base_map, prepare_base_layers, serve_base_layers
+from geo.records import load_dataset
+
+
+def test_served_outlines_leave_the_map_script_and_load_from_one_static_file(tmp_path):
+    records = load_dataset().records
+    inline = prepare_base_layers(load_basemap(), "polar")
+    served = serve_base_layers(inline, tmp_path, "/app/static/outlines")
+
+    (script,) = tmp_path.glob("outlines-polar-*.js")
+    body = script.read_text(encoding="utf-8")
+    for name, data in (("land", inline.land), ("greenland", inline.greenland), ("graticule", inline.graticule)):
+        assert f'window.asmOutlines["polar-{name}"] = {data.text};' in body
+    assert served.script_urls == (f"/app/static/outlines/{script.name}",)
+    assert served.land.bounds == inline.land.bounds
+
+    page = build_base_map(load_basemap(), records, "polar", layers=served).get_root().render()
+    assert inline.land.text not in page
+    assert 'L.geoJson(window.asmOutlines["polar-land"]' in page
+    assert f"/app/static/outlines/{script.name}" in page  # loaded as one of the map's scripts
+
+    again = serve_base_layers(inline, tmp_path, "/app/static/outlines")
+    assert again == served and len(list(tmp_path.iterdir())) == 1, "same content, same file: written once"
