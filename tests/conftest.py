@@ -7,6 +7,7 @@ files without going through the code under test.
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from geo.basemap import load_basemap
 from geo.geometry import outlines_by_iso3
 from geo.paths import DATA_DIR
 from geo.records import load_dataset
+from tests.support.browser import chromium_executable, launch_chromium
 
 
 def read_csv_rows(path: Path) -> list[dict[str, str]]:
@@ -52,3 +54,36 @@ def raw_records() -> list[dict[str, str]]:
 @pytest.fixture(scope="session")
 def raw_places() -> dict[str, dict[str, str]]:
     return {row["place_id"]: row for row in read_csv_rows(DATA_DIR / "places.csv")}
+
+
+# ---------------------------------------------------------------- a real browser
+
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+BROWSER_HELP = "bash .ci/setup --with-browser (Debian's chromium), or .venv/bin/python -m playwright install chromium"
+
+
+def require_tool(reason: str) -> None:
+    """Skip locally with the reason; under CI a missing tool is a failure, never a skip."""
+    if IN_CI:
+        pytest.fail(f"{reason}; CI is set, so the browser tests must run, not skip. Install: {BROWSER_HELP}")
+    pytest.skip(f"{reason}. Install: {BROWSER_HELP}")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (tests/support/browser.py picks the executable).
+
+    Module scope, not session: Playwright's sync API allows one driver at a time in a process.
+    """
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError as error:
+        require_tool(f"the playwright package is missing ({error})")
+    with sync_playwright() as driver:
+        try:
+            chromium = launch_chromium(driver)
+        except Error as error:
+            which = chromium_executable() or "Playwright's own Chromium"
+            require_tool(f"no headless Chromium could start ({which}: {str(error).splitlines()[0]})")
+        yield chromium
+        chromium.close()

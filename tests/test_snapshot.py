@@ -27,7 +27,7 @@ from geo.asof import as_of_view, changes_since, contributions, default_date, key
 from geo.paths import DATA_DIR, REPO_ROOT, SEEDS_DIR
 from geo.records import load_dataset
 from geo.snapshot import data_version, inline_leaflet_assets, main
-from tests.support.browser import OfflineGuard, launch_chromium, streamlit_server
+from tests.support.browser import OfflineGuard, streamlit_server
 
 RECORDS = load_dataset().records
 DAYS = key_dates(RECORDS)
@@ -38,7 +38,6 @@ HOSTILE_NOTE = '"><svg onload=window.__pwned=3>'
 HOSTILE_PLACE = "</script><script>window.__pwned=4</script>"
 REMOTE = re.compile(r"""(?:\b(?:src|href|action|poster|srcset)\s*=\s*\\?["']?|url\(\s*["']?|@import\s+["']?)\s*(?:https?:)?//""", re.I)
 URL_ATTRIBUTES = ("src", "href", "action", "poster", "srcset", "data")
-BROWSER_HELP = "headless Chromium is needed: bash .ci/setup --with-browser (or .venv/bin/python -m playwright install chromium)"
 
 
 # ---------------------------------------------------------------- helpers
@@ -259,21 +258,6 @@ def test_rejected_rows_are_listed_in_the_page_not_dropped_silently(tmp_path, cap
 
 
 # ---------------------------------------------------------------- in a browser, offline
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        try:
-            chromium = launch_chromium(playwright)
-        except PlaywrightError as error:
-            if os.environ.get("CI"):
-                pytest.fail(f"{BROWSER_HELP}: {error}")
-            pytest.skip(f"{BROWSER_HELP}: {error}")
-        yield chromium
-        chromium.close()
 
 
 class FileOnly:

@@ -19,19 +19,18 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from geo.asof import as_of_view, key_dates
 from geo.extract import render_extract
 from geo.geometry import record_geometries
 from geo.mapview import KIND_COLOURS, LAND_STYLE, GREENLAND_STYLE
-from tests.support.browser import REPO_ROOT, OfflineGuard, launch_chromium, streamlit_server
+from tests.conftest import require_tool
+from tests.support.browser import REPO_ROOT, OfflineGuard, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -66,29 +65,11 @@ KNOWN_MODERATE = {
 # ---------------------------------------------------------------- tools and fixtures
 
 
-def missing_tool(reason: str) -> None:
-    """Skip locally with the reason; under CI a missing tool is a failure, not a skip."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def axe() -> Path:
     if not AXE_PATH.exists():
-        missing_tool(f"axe-core is not installed ({AXE_PATH} missing): run `npm ci --prefix tests/a11y`")
+        require_tool(f"axe-core is not installed ({AXE_PATH} missing): run `npm ci --prefix tests/a11y`")
     return AXE_PATH
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        try:
-            chromium = launch_chromium(playwright)
-        except PlaywrightError as error:
-            missing_tool(f"no Chromium to run: {str(error).splitlines()[0]}")
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,20 +10,17 @@ The browser tests skip only on a developer machine without Chromium; with CI set
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 
 import pytest
 
-from tests.support.browser import LOCAL_PREFIXES, REPO_ROOT, OfflineGuard, chromium_executable, launch_chromium, streamlit_server
+from tests.support.browser import LOCAL_PREFIXES, REPO_ROOT, OfflineGuard, streamlit_server
 
-IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 LAPTOP = {"width": 1366, "height": 768}
 FULL_HD = {"width": 1920, "height": 1080}
-INSTALL_HELP = "bash .ci/setup --with-browser (Debian's chromium) or .venv/bin/python -m playwright install chromium"
 # Console messages that are not ours, each with the reason it is harmless.
 FOREIGN_CONSOLE = (
     # Chromium does not know some features in Streamlit's iframe allow-list.
@@ -32,12 +29,6 @@ FOREIGN_CONSOLE = (
     re.compile(r"^An iframe which has both allow-scripts and allow-same-origin for its sandbox attribute"),
 )
 COMPONENT_URL_PART = "/component/"  # where the map iframe's (our) code runs
-
-
-def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason}; CI is set, so the browser tests must run, not skip. Install: {INSTALL_HELP}")
-    pytest.skip(f"{reason}. Install: {INSTALL_HELP}")
 
 
 def is_local(url: str) -> bool:
@@ -87,31 +78,6 @@ class Watch:
     def on_socket_route(self, socket_route) -> None:
         self.blocked_sockets.append(socket_route.url)
         socket_route.close(code=1008, reason="blocked by the offline test")
-
-
-# Module scope, not session: Playwright's sync API allows one driver at a time in a process, and
-# other test modules (tests/a11y, tests/test_snapshot.py) start their own.
-@pytest.fixture(scope="module")
-def playwright_driver():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
-        _unavailable(f"the playwright package is missing ({error})")
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="module")
-def browser(playwright_driver):
-    from playwright.sync_api import Error
-
-    try:
-        chromium = launch_chromium(playwright_driver)
-    except Error as error:
-        which = chromium_executable() or "Playwright's own Chromium"
-        _unavailable(f"no headless Chromium could start ({which}: {str(error).splitlines()[0]})")
-    yield chromium
-    chromium.close()
 
 
 @pytest.fixture(scope="session")
