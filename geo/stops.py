@@ -18,6 +18,7 @@ from pathlib import Path
 from geo.mapview import VIEWS
 from geo.records import Problem
 
+ZOOM_RANGE = (-4, 18)  # the polar view zooms out below 0 (Leaflet's Simple CRS, 10 km units)
 STOP_COLUMNS = ["stop", "date", "view", "center_lat", "center_lon", "zoom", "caption"]
 
 
@@ -51,8 +52,9 @@ def _stop_problems(row: dict[str, str], span: tuple[dt.date, dt.date]) -> list[t
         problems.append(("center_lat", "center_lat, center_lon and zoom go together: give all three or none"))
     elif lat:
         try:
-            if not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180 and 0 <= float(zoom) <= 18):
-                problems.append(("center_lat", f"view {lat}, {lon} zoom {zoom} is out of range (lat ±90, lon ±180, zoom 0–18)"))
+            low, high = ZOOM_RANGE
+            if not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180 and low <= float(zoom) <= high):
+                problems.append(("center_lat", f"view {lat}, {lon} zoom {zoom} is out of range (lat ±90, lon ±180, zoom {low}–{high})"))
         except ValueError:
             problems.append(("center_lat", f"view '{lat}', '{lon}', '{zoom}' is not three numbers"))
     if not row.get("caption", "").strip():
