@@ -23,12 +23,11 @@ from dashboard.support import md  # noqa: E402
 from geo.asof import (  # noqa: E402
     CHANGE_NONE,
     STATUS_LABELS,
-    as_of_view,
-    changes_since,
     contributions,
     default_date,
     format_when,
     key_dates,
+    view_as_of,
 )
 from geo.extract import render_extract  # noqa: E402
 from geo.geometry import record_geometries  # noqa: E402
@@ -266,7 +265,7 @@ def main() -> None:
 
     since = st.session_state.get("since")
     since = None if since == NO_CHANGES else since
-    view = changes_since(records, since, as_of) if since else as_of_view(records, as_of)
+    view = view_as_of(records, as_of, since)
     view_name = st.session_state.view
 
     map_column, panel_column = st.columns([3, 2] if presenting else [5, 3], gap="medium")

@@ -135,6 +135,11 @@ def contributions(view: pd.DataFrame) -> Contributions:
     )
 
 
+def view_as_of(records: pd.DataFrame, as_of: dt.date, since: dt.date | None = None) -> pd.DataFrame:
+    """What is shown for a day: the as-of view, with `change` columns when `since` is given."""
+    return changes_since(records, since, as_of) if since else as_of_view(records, as_of)
+
+
 CHANGE_NEW = "new"
 CHANGE_STATUS = "status changed"
 CHANGE_CONTRIBUTION = "contribution changed"

@@ -22,7 +22,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import mapping
 
-from geo.asof import as_of_view, changes_since
+from geo.asof import view_as_of
 from geo.basemap import load_basemap
 from geo.geometry import outlines_by_iso3, record_geometries
 from geo.paths import DATA_DIR
@@ -99,7 +99,7 @@ def to_geojson_bytes(view: gpd.GeoDataFrame, with_change: bool = False) -> bytes
 
 def extract_view(records: pd.DataFrame, outlines: dict, as_of: dt.date, since: dt.date | None = None) -> gpd.GeoDataFrame:
     """The as-of view (with changes when `since` is given) as a GeoDataFrame ready to extract."""
-    view = changes_since(records, since, as_of) if since else as_of_view(records, as_of)
+    view = view_as_of(records, as_of, since)
     return record_geometries(view, outlines)
 
 

@@ -31,7 +31,7 @@ import pandas as pd
 from jinja2 import Environment
 from markupsafe import Markup
 
-from geo.asof import CHANGE_NONE, STATUS_LABELS, as_of_view, changes_since, contributions, country_name, format_when
+from geo.asof import CHANGE_NONE, STATUS_LABELS, contributions, country_name, format_when, view_as_of
 from geo.basemap import load_basemap
 from geo.extract import date_argument, write_output
 from geo.geometry import outlines_by_iso3
@@ -331,11 +331,6 @@ def _record_item(row) -> dict:
     }
 
 
-def build_view(records: pd.DataFrame, as_of: dt.date, since: dt.date | None = None) -> pd.DataFrame:
-    """The dashboard's view: as of a day, with a change column when `since` is given."""
-    return changes_since(records, since, as_of) if since else as_of_view(records, as_of)
-
-
 def render_snapshot(
     records: pd.DataFrame,
     basemap: gpd.GeoDataFrame,
@@ -352,7 +347,7 @@ def render_snapshot(
         raise ValueError(f"unknown view {view_name!r}; expected one of {', '.join(VIEWS)}")
     if since is not None and since >= as_of:
         raise ValueError(f"since {since} must be before as_of {as_of}")
-    view = build_view(records, as_of, since).sort_values(CHRONOLOGICAL, kind="stable")
+    view = view_as_of(records, as_of, since).sort_values(CHRONOLOGICAL, kind="stable")
     fmap = build_base_map(basemap, records, view=view_name, assets=inline_leaflet_assets(), height=SNAPSHOT_MAP_HEIGHT)
     build_record_layer(view, outlines_by_iso3(basemap), view=view_name).add_to(fmap)
     figure = fmap.get_root()

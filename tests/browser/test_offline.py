@@ -19,7 +19,7 @@ import pytest
 from geo.asof import default_date, key_dates
 from tests.browser.conftest import ARTIFACTS, LAPTOP
 from tests.browser.dashboard import Dashboard
-from tests.support.browser import REPO_ROOT, free_port, wait_until_healthy
+from tests.support.browser import REPO_ROOT, free_port, stopped_at_exit, wait_until_healthy
 
 CONFIG = REPO_ROOT / ".streamlit" / "config.toml"
 REQUIRED = {
@@ -70,15 +70,9 @@ def app_as_committed(home):
             cwd=REPO_ROOT, env=clean_env(home), stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
-    try:
+    with stopped_at_exit(process):
         wait_until_healthy(url, process)
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.mark.browser

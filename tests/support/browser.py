@@ -107,9 +107,16 @@ def streamlit_server(
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    try:
+    with stopped_at_exit(process):
         wait_until_healthy(url, process)
         yield Server(url=url, process=process, started_at=started, log_path=log_path)
+
+
+@contextlib.contextmanager
+def stopped_at_exit(process: subprocess.Popen):
+    """Terminate the process when the block ends (kill it if it does not stop within 10 s)."""
+    try:
+        yield process
     finally:
         process.terminate()
         try:
