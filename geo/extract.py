@@ -32,7 +32,15 @@ EXTRACT_COLUMNS = [
     "record_id", "kind", "title", "date", "date_latest", "date_precision", "reported_on", "status",
     "place", "lat", "lon", "geo_precision", "country_iso3", "actor_iso3", "participants",
     "personnel", "personnel_note", "purpose", "source", "source_quote", "curation_note",
+    # since many sources per record (kept after the columns above, which analysts' scripts use)
+    "date_end", "presence", "personnel_announced", "personnel_deployed", "sources", "source_count",
+    "reliability", "conflict",
 ]  # fmt: skip
+SOURCE_EXTRACT_COLUMNS = [
+    "source_id", "publisher", "origin", "title", "url", "published", "language", "reliability",
+    "seed_file", "note", "claim_count", "record_ids",
+]  # fmt: skip
+INTEGER_COLUMNS = ("personnel", "personnel_announced", "personnel_deployed", "source_count")
 CHANGE_COLUMN = "change"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -83,7 +91,8 @@ def to_geojson_bytes(view: gpd.GeoDataFrame, with_change: bool = False) -> bytes
         properties = dict(zip(columns, cells))
         for key in ("lat", "lon"):
             properties[key] = float(properties[key]) if properties[key] else None
-        properties["personnel"] = int(properties["personnel"]) if properties["personnel"] else None
+        for key in INTEGER_COLUMNS:
+            properties[key] = int(properties[key]) if properties[key] else None
         geometry = row.geometry
         features.append(
             {
@@ -97,9 +106,21 @@ def to_geojson_bytes(view: gpd.GeoDataFrame, with_change: bool = False) -> bytes
     return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def extract_view(records: pd.DataFrame, outlines: dict, as_of: dt.date, since: dt.date | None = None) -> gpd.GeoDataFrame:
-    """The as-of view (with changes when `since` is given) as a GeoDataFrame ready to extract."""
-    view = view_as_of(records, as_of, since)
+def to_sources_csv_bytes(sources: pd.DataFrame) -> bytes:
+    """The sources extract: one row per source, formulas neutralised as in the record extract."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(SOURCE_EXTRACT_COLUMNS)
+    for row in sources.sort_values(["published", "source_id"]).itertuples():
+        writer.writerow([neutralise_formula(_cell(getattr(row, column))) for column in SOURCE_EXTRACT_COLUMNS])
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def extract_view(situation, outlines: dict, as_of: dt.date, since: dt.date | None = None,
+                 source: str | None = None) -> gpd.GeoDataFrame:  # fmt: skip
+    """The as-of view (with changes when `since` is given; one source's claims only when `source`
+    is given) as a GeoDataFrame ready to extract."""
+    view = view_as_of(situation, as_of, since, source)
     return record_geometries(view, outlines)
 
 
@@ -127,7 +148,9 @@ def date_argument(value: str) -> dt.date:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m geo.extract", description="Write the analyst extract of the as-of view.")
     parser.add_argument("--as-of", required=True, type=date_argument, help="YYYY-MM-DD")
-    parser.add_argument("--format", choices=["csv", "geojson"], default="csv")
+    parser.add_argument("--format", choices=["csv", "geojson", "sources"], default="csv",
+                        help="csv or geojson: the records as of the date; sources: one row per source")
+    parser.add_argument("--source", help="keep only what this one source said (a source_id, or a file name in seeds/)")
     parser.add_argument("--since", type=date_argument, help="add a change column relative to this earlier date")
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
@@ -137,7 +160,14 @@ def main(argv: list[str] | None = None) -> int:
     dataset = load_dataset(args.data_dir)
     for problem in dataset.problems:
         print(f"warning: rejected: {problem}", file=sys.stderr)
-    view = extract_view(dataset.records, outlines_by_iso3(load_basemap()), args.as_of, args.since)
+    if args.format == "sources":
+        write_output(to_sources_csv_bytes(dataset.sources), args.output)
+        return 0
+    if args.source is not None:
+        known = set(dataset.sources["source_id"]) | set(dataset.sources["seed_file"]) - {""}
+        if args.source not in known:
+            parser.error(f"--source '{args.source}' is not a source_id in sources.csv nor a file name in seeds/")
+    view = extract_view(dataset, outlines_by_iso3(load_basemap()), args.as_of, args.since, args.source)
     write_output(render_extract(view, args.format, with_change=args.since is not None), args.output)
     return 0
 

@@ -25,6 +25,16 @@ from geo.paths import BASEMAP_PATH, DATA_DIR, DICTIONARY_PATH, seeds_dir_for
 
 RECORDS_FILE = "records.csv"
 PLACES_FILE = "places.csv"
+SOURCES_FILE = "sources.csv"
+CLAIMS_FILE = "claims.csv"
+REJECTED_FILE = "rejected.csv"
+# The story's period: a source published outside it is not part of this situation map.
+PERIOD = (dt.date(2026, 1, 14), dt.date(2026, 2, 28))
+# A web source may be quoted only by a locating phrase this long (the project holds facts, not prose).
+LOCATING_PHRASE_MAX_WORDS = 12
+# Claims that describe a presence: arrival at and departure from a place.
+PRESENCE_STATUSES = ("arrived", "left")
+PRESENCE_KINDS = ("deployment", "visit", "mission")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PARTICIPANT_PATTERN = re.compile(r"^[^;()]+ \([^;()]+\)$")
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -34,7 +44,7 @@ DICTIONARY_FILE = "dictionary.csv"
 # (place_ref, source_file and quote across files). A type outside this list fails loudly.
 KNOWN_TYPES = (
     "id", "enum", "text", "date", "integer", "float", "iso3", "iso3_list", "participants",
-    "place_ref", "source_file", "quote",
+    "place_ref", "source_file", "quote", "url", "source_ref", "record_ref",
 )
 CHRONOLOGICAL = ["date", "line"]  # by day, then in the curators' order of the file
 NUMBER_WORDS = (
@@ -60,20 +70,56 @@ class Problem:
 
 
 @dataclass
+class FileCount:
+    """How many data rows a file holds and which of their lines were rejected."""
+
+    rows: int = 0
+    rejected_lines: list[int] = field(default_factory=list)
+
+    @property
+    def shown(self) -> int:
+        return self.rows - len(self.rejected_lines)
+
+
+@dataclass
 class Dataset:
-    """Valid records (one row each, with their place joined) and everything that was rejected."""
+    """Valid records, their claims, sources and places, and everything that was rejected.
+
+    `records` holds what an event is (one row each); `claims` what each source states about it (one
+    row per record and source, its source's grade and dates joined). `geo.asof` resolves the two into
+    what was known on a day. `rejected` is the curators' log of claims not accepted: never drawn.
+    """
 
     records: pd.DataFrame
     places: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
-    rows_in_files: int = 0  # records.csv data rows, valid or not
-    rejected_lines: list[int] = field(default_factory=list)  # records.csv lines rejected
-    place_rows_in_file: int = 0  # places.csv data rows, valid or not
-    rejected_place_lines: list[int] = field(default_factory=list)  # places.csv lines rejected
+    claims: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rejected: pd.DataFrame = field(default_factory=pd.DataFrame)
+    counts: dict[str, FileCount] = field(default_factory=dict)
 
     @property
     def is_clean(self) -> bool:
         return not self.problems
+
+    def count(self, file: str) -> FileCount:
+        return self.counts.get(file, FileCount())
+
+    @property
+    def rows_in_files(self) -> int:  # records.csv data rows, valid or not
+        return self.count(RECORDS_FILE).rows
+
+    @property
+    def rejected_lines(self) -> list[int]:  # records.csv lines rejected
+        return self.count(RECORDS_FILE).rejected_lines
+
+    @property
+    def place_rows_in_file(self) -> int:
+        return self.count(PLACES_FILE).rows
+
+    @property
+    def rejected_place_lines(self) -> list[int]:
+        return self.count(PLACES_FILE).rejected_lines
 
 
 @dataclass
@@ -272,6 +318,8 @@ def _check_value(column: Column, value: str) -> str | None:
                 f"'{bad[0]}' is not an ISO 3166-1 alpha-3 country code; {_iso3_hint(bad[0])}"
                 " (separate codes with ';', no spaces)"
             )
+    if kind == "url" and not re.fullmatch(r"https?://[^\s]+", value):
+        return f"'{value}' is not a web address; expected http:// or https:// and no spaces"
     if kind == "participants":
         bad = [entry for entry in value.split(";") if not PARTICIPANT_PATTERN.match(entry)]
         if bad:
@@ -414,26 +462,60 @@ def _check_places(
     return places, problems, bad
 
 
-def _check_record_links(
-    line: int,
-    row: dict[str, str],
-    places: dict,
-    rejected_places: dict[str, int],
-    seeds: _Seeds,
-    seen: dict[str, int],
-) -> list[Problem]:
-    """Checks across fields, files and seeds for one record row whose fields are individually valid."""
-    file = RECORDS_FILE
-    record_id = row["record_id"]
-    problems: list[Problem] = []
+def _unknown_ref(kind: str, value: str, valid: dict, rejected: dict[str, int], file: str) -> str:
+    """Why a reference to another file's id does not resolve, with the fix."""
+    if value in rejected:
+        return f"'{value}' is rejected in {file} (line {rejected[value]}); fix that row"
+    guess = difflib.get_close_matches(value, list(valid), n=1)
+    hint = f"did you mean '{guess[0]}'?" if guess else f"add it to {file} first"
+    return f"'{value}' is not a {kind} in {file}; {hint}"
 
-    def add(field_name: str, message: str) -> None:
-        problems.append(Problem(file, line, field_name, message, record_id))
 
-    if record_id in seen:
-        add("record_id", f"duplicate id '{record_id}' (first on line {seen[record_id]}); give each record its own id")
+def _rejected_ids(table: _Table, bad: set[int], valid: dict, key: str) -> dict[str, int]:
+    """Ids of rows that were rejected (and have no valid row of the same id), with their line."""
+    found: dict[str, int] = {}
+    for line, row in table.rows:
+        if line in bad and row.get(key) not in valid:
+            found.setdefault(row.get(key, ""), line)
+    return found
+
+
+def _check_rows(
+    file: str, table: _Table, columns: list[Column], key: str, check: callable
+) -> tuple[dict[str, dict], list[Problem], set[int]]:
+    """Field checks, a unique id, then `check(line, row, add)` for the rules across fields and files."""
+    problems = list(table.problems)
+    bad = set(table.bad_lines)
+    valid: dict[str, dict] = {}
+    seen: dict[str, int] = {}
+    for line, row in table.rows:
+        row_id = row.get(key, "")
+        if line in bad:
+            seen.setdefault(row_id, line)
+            continue
+        row_problems = _check_row(file, line, row, columns)
+
+        def add(field_name: str, message: str, line=line, row_id=row_id, found=row_problems) -> None:
+            found.append(Problem(file, line, field_name, message, row_id or None))
+
+        if row_id in seen:
+            add(key, f"duplicate id '{row_id}' (first on line {seen[row_id]}); give each row its own id")
+        seen.setdefault(row_id, line)
+        if not row_problems:
+            check(line, row, add)
+        problems.extend(row_problems)
+        if row_problems:
+            bad.add(line)
+        else:
+            valid[row_id] = {**{column.name: row.get(column.name, "") for column in columns}, "line": line}
+    return valid, problems, bad
+
+
+def _date_pair_problems(row: dict[str, str], add) -> None:
+    """date / date_latest / date_precision / date_end agree with each other."""
     date = _parse_date(row["date"])
     latest = _parse_date(row.get("date_latest", ""))
+    end = _parse_date(row.get("date_end", ""))
     if row["date_precision"] == "range" and latest is None:
         add("date_latest", "a range needs date_latest (the latest day the event can have happened)")
     if row["date_precision"] == "day" and latest is not None:
@@ -442,73 +524,12 @@ def _check_record_links(
         add("date_latest", f"{latest} is before date {date}; date_latest must be on or after date")
     elif latest is not None and latest == date and row["date_precision"] == "range":
         add("date_latest", f"{latest} equals date; for a single day use date_precision 'day' and leave date_latest blank")
-    for key in ("place_id", "origin_place_id"):
-        value = row.get(key)
-        if not value or value in places:
-            continue
-        if value in rejected_places:
-            add(key, f"'{value}' is rejected in places.csv (line {rejected_places[value]}); fix that row")
-        else:
-            guess = difflib.get_close_matches(value, list(places), n=1)
-            hint = f"did you mean '{guess[0]}'?" if guess else "add it to places.csv or leave it blank"
-            add(key, f"'{value}' is not in the gazetteer (places.csv); {hint}")
-    source_problem = seeds.source_problem(row["source"])
-    if source_problem:
-        add("source", source_problem)
-    else:
-        if _normalise_space(row["source_quote"]) not in _normalise_space(seeds.text(row["source"])):
-            add("source_quote", f"is not verbatim in {row['source']} (only whitespace may differ); copy the sentence exactly")
-        reported = _parse_date(row["reported_on"])
-        report_date, why_not = seeds.report_date(row["source"])
-        if why_not:
-            add("reported_on", f"cannot be checked against the source's report date: {why_not}")
-        elif reported and reported > report_date:
-            add("reported_on", f"{reported} is after the source's report date {report_date}; it can be {report_date} at the latest")
-    if row["kind"] == "deployment":
-        actors = [code for code in row.get("actor_iso3", "").split(";") if code]
-        if len(actors) != 1:
-            add("actor_iso3", f"a deployment has exactly one contributing country, not {len(actors)}; make one record per country")
-        if row.get("personnel") and row["personnel"].isdigit():
-            if not _states_number(row["source_quote"], int(row["personnel"])):
-                add("personnel", f"{row['personnel']} is not stated in the quote; quote the sentence that gives the number or leave personnel blank")
-    elif row.get("personnel"):
-        add("personnel", f"only deployments carry personnel (kind is '{row['kind']}'); leave it blank")
-    return problems
+    if end is not None and date is not None and end <= date:
+        add("date_end", f"{end} is not after date {date}; date_end is the last day of a multi-day event")
 
 
-JOINED_COLUMNS = ["line", "place", "lat", "lon", "geo_precision", "outline_iso3", "origin_lat", "origin_lon"]
-
-
-def _record_frame(rows: list[tuple[int, dict[str, str]]], places: dict, columns: list[str]) -> pd.DataFrame:
-    """Typed records: dates as `datetime.date`, personnel as nullable Int64, the place joined."""
-    if not rows:
-        return pd.DataFrame(columns=columns + JOINED_COLUMNS)
-    frame = pd.DataFrame([{**row, "line": line} for line, row in rows])
-    for key in ("date", "date_latest", "reported_on"):
-        frame[key] = frame[key].map(lambda value: _parse_date(value) if value else None)
-    frame["personnel"] = pd.array([int(v) if v else pd.NA for v in frame["personnel"]], dtype="Int64")
-
-    def place_value(place_id: str, key: str):
-        return places[place_id][key] if place_id else None
-
-    for key in ("name", "lat", "lon", "geo_precision", "outline_iso3"):
-        target = "place" if key == "name" else key
-        frame[target] = [place_value(place_id, key) for place_id in frame["place_id"]]
-    frame["origin_lat"] = [place_value(p, "lat") for p in frame["origin_place_id"]]
-    frame["origin_lon"] = [place_value(p, "lon") for p in frame["origin_place_id"]]
-    frame["lat"] = pd.to_numeric(frame["lat"])
-    frame["lon"] = pd.to_numeric(frame["lon"])
-    return frame.sort_values(CHRONOLOGICAL, kind="stable").reset_index(drop=True)
-
-
-def _dictionary_problems(dictionary: dict[str, list[Column]]) -> list[Problem]:
-    """A column type the validator does not know would let any value through: say so loudly."""
-    return [
-        Problem(DICTIONARY_FILE, None, f"{column.file} {column.name}", f"unknown type '{column.type}'; use one of: {', '.join(KNOWN_TYPES)}")
-        for file in (RECORDS_FILE, PLACES_FILE)
-        for column in dictionary.get(file, [])
-        if column.type not in KNOWN_TYPES
-    ]
+def _word_count(text: str) -> int:
+    return len(text.split())
 
 
 def load_dataset(
@@ -517,49 +538,193 @@ def load_dataset(
     dictionary_path: Path = DICTIONARY_PATH,
     basemap_path: Path = BASEMAP_PATH,
 ) -> Dataset:
-    """Read, validate and join records and places; rejected rows are listed in `problems`."""
+    """Read and validate places, sources, records, claims and the rejected log; join them.
+
+    A row with a defect is rejected with one `Problem` per defect, and rows that lean on it (a claim
+    of a rejected record or source) are rejected with it: nothing is dropped without a word.
+    """
     data_dir = Path(data_dir)
     seeds = _Seeds(Path(seeds_dir) if seeds_dir else seeds_dir_for(data_dir))
     dictionary = load_dictionary(dictionary_path)
     problems = _dictionary_problems(dictionary)
+    counts: dict[str, FileCount] = {}
     outline_codes = _basemap_codes(Path(basemap_path))
     if outline_codes is None:
         problems.append(
             Problem(Path(basemap_path).name, None, None, "cannot be read, so outlines are not checked; rebuild it: python -m geo.basemap")
         )
-    place_table = _read_table(data_dir / PLACES_FILE, dictionary[PLACES_FILE])
-    places, place_problems, rejected_place_lines = _check_places(place_table, dictionary[PLACES_FILE], outline_codes)
-    problems.extend(place_problems)
-    rejected_places: dict[str, int] = {}
-    for line, row in place_table.rows:
-        if line in rejected_place_lines and row.get("place_id") not in places:
-            rejected_places.setdefault(row.get("place_id", ""), line)
 
-    record_columns = dictionary[RECORDS_FILE]
-    record_table = _read_table(data_dir / RECORDS_FILE, record_columns)
-    problems.extend(record_table.problems)
-    valid: list[tuple[int, dict[str, str]]] = []
-    rejected: set[int] = set(record_table.bad_lines)
-    seen: dict[str, int] = {}
-    for line, row in record_table.rows:
-        if line in rejected:
-            seen.setdefault(row.get("record_id", ""), line)
+    def read(file: str) -> _Table:
+        return _read_table(data_dir / file, dictionary[file])
+
+    place_table = read(PLACES_FILE)
+    places, place_problems, bad_places = _check_places(place_table, dictionary[PLACES_FILE], outline_codes)
+    problems.extend(place_problems)
+    counts[PLACES_FILE] = FileCount(len(place_table.rows), sorted(bad_places))
+    rejected_places = _rejected_ids(place_table, bad_places, places, "place_id")
+
+    def check_place_ref(row: dict[str, str], key: str, add) -> None:
+        value = row.get(key)
+        if value and value not in places:
+            add(key, _unknown_ref("place", value, places, rejected_places, PLACES_FILE).replace("is not a place in places.csv", "is not in the gazetteer (places.csv)"))
+
+    # sources.csv
+    def check_source(line: int, row: dict[str, str], add) -> None:
+        published = _parse_date(row["published"])
+        if published and not PERIOD[0] <= published <= PERIOD[1]:
+            add("published", f"{published} is outside the story's period {PERIOD[0]} to {PERIOD[1]}; give the article's own dateline")
+        seed_file = row.get("seed_file", "")
+        if not seed_file and not row.get("url"):
+            add("url", "is blank and no seed_file is given; give the address of the document, or hold it in seeds/")
+        if seed_file:
+            why = seeds.source_problem(seed_file)
+            if why:
+                add("seed_file", why)
+                return
+            report_date, why_not = seeds.report_date(seed_file)
+            if why_not:
+                add("published", f"cannot be checked against the held document: {why_not}")
+            elif published and published != report_date:
+                add("published", f"{published} differs from the held document's report date {report_date}; use {report_date}")
+
+    source_table = read(SOURCES_FILE)
+    sources, source_problems, bad_sources = _check_rows(SOURCES_FILE, source_table, dictionary[SOURCES_FILE], "source_id", check_source)
+    problems.extend(source_problems)
+    counts[SOURCES_FILE] = FileCount(len(source_table.rows), sorted(bad_sources))
+    rejected_sources = _rejected_ids(source_table, bad_sources, sources, "source_id")
+
+    # records.csv (what an event is); claims come next and a record needs at least one.
+    def check_record(line: int, row: dict[str, str], add) -> None:
+        if row["kind"] == "deployment":
+            actors = [code for code in row.get("actor_iso3", "").split(";") if code]
+            if len(actors) != 1:
+                add("actor_iso3", f"a deployment has exactly one contributing country, not {len(actors)}; make one record per country")
+
+    record_table = read(RECORDS_FILE)
+    records, record_problems, bad_records = _check_rows(RECORDS_FILE, record_table, dictionary[RECORDS_FILE], "record_id", check_record)
+    problems.extend(record_problems)
+    rejected_records = _rejected_ids(record_table, bad_records, records, "record_id")
+
+    # claims.csv (what one source states about one record)
+    def check_claim(line: int, row: dict[str, str], add) -> None:
+        record = records.get(row["record_id"])
+        if record is None:
+            add("record_id", _unknown_ref("record", row["record_id"], records, rejected_records, RECORDS_FILE))
+        source = sources.get(row["source_id"])
+        if source is None:
+            add("source_id", _unknown_ref("source", row["source_id"], sources, rejected_sources, SOURCES_FILE))
+        _date_pair_problems(row, add)
+        check_place_ref(row, "place_id", add)
+        check_place_ref(row, "origin_place_id", add)
+        if bool(row.get("personnel")) != bool(row.get("personnel_basis")):
+            missing = "personnel_basis" if row.get("personnel") else "personnel"
+            add(missing, "personnel and personnel_basis go together: a number and whether it was announced or deployed")
+        if record is not None:
+            if row.get("personnel") and record["kind"] != "deployment":
+                add("personnel", f"only deployments carry personnel (record {record['record_id']} is a {record['kind']}); leave it blank")
+            if row["status"] in PRESENCE_STATUSES and record["kind"] not in PRESENCE_KINDS:
+                add("status", f"'{row['status']}' is for a presence ({', '.join(PRESENCE_KINDS)}); record {record['record_id']} is a {record['kind']}")
+        if source is None:
+            return
+        quote = row["quote"]
+        if source["seed_file"]:
+            held = source["seed_file"]
+            if _normalise_space(quote) not in _normalise_space(seeds.text(held)):
+                add("quote", f"is not verbatim in {held} (only whitespace may differ); copy the sentence exactly")
+            elif row.get("personnel", "").isdigit() and not _states_number(quote, int(row["personnel"])):
+                add("personnel", f"{row['personnel']} is not stated in the quote; quote the sentence that gives the number or leave personnel blank")
+        elif _word_count(quote) > LOCATING_PHRASE_MAX_WORDS:
+            add("quote", f"has {_word_count(quote)} words; a web source may be quoted only by a locating phrase of at most {LOCATING_PHRASE_MAX_WORDS} words")
+
+    claim_table = read(CLAIMS_FILE)
+    claims, claim_problems, bad_claims = _check_rows(CLAIMS_FILE, claim_table, dictionary[CLAIMS_FILE], "claim_id", check_claim)
+    problems.extend(claim_problems)
+    # A departure before its arrival, within one record (checked once every claim is read).
+    for claim in list(claims.values()):
+        if claim["status"] != "left":
             continue
-        row_problems = _check_row(RECORDS_FILE, line, row, record_columns)
-        if not row_problems:
-            row_problems = _check_record_links(line, row, places, rejected_places, seeds, seen)
-        seen.setdefault(row.get("record_id", ""), line)
-        if row_problems:
-            problems.extend(row_problems)
-            rejected.add(line)
-        else:
-            valid.append((line, {column.name: row.get(column.name, "") for column in record_columns}))
-    return Dataset(
-        records=_record_frame(valid, places, [column.name for column in record_columns]),
-        places=pd.DataFrame([{k: v for k, v in place.items() if k != "_line"} for place in places.values()]),
-        problems=problems,
-        rows_in_files=len(record_table.rows),
-        rejected_lines=sorted(rejected),
-        place_rows_in_file=len(place_table.rows),
-        rejected_place_lines=sorted(rejected_place_lines),
+        left = _parse_date(claim["date"])
+        for other in claims.values():
+            arrived = _parse_date(other["date"])
+            if other["record_id"] == claim["record_id"] and other["status"] == "arrived" and arrived > left:
+                problems.append(Problem(CLAIMS_FILE, claim["line"], "date",
+                    f"departure {left} is before the arrival {arrived} of claim {other['claim_id']} (line {other['line']});"
+                    " a departure follows its arrival", claim["claim_id"]))  # fmt: skip
+                bad_claims.add(claim["line"])
+                del claims[claim["claim_id"]]
+                break
+    counts[CLAIMS_FILE] = FileCount(len(claim_table.rows), sorted(bad_claims))
+    claimed = {claim["record_id"] for claim in claims.values()}
+    for record_id, record in list(records.items()):
+        if record_id not in claimed:
+            problems.append(Problem(RECORDS_FILE, record["line"], "record_id",
+                "has no valid claim in claims.csv; every record rests on at least one source's claim", record_id))  # fmt: skip
+            bad_records.add(record["line"])
+            del records[record_id]
+    counts[RECORDS_FILE] = FileCount(len(record_table.rows), sorted(bad_records))
+
+    # rejected.csv: the curators' log; checked for shape and values, never drawn.
+    rejected_table = read(REJECTED_FILE) if (data_dir / REJECTED_FILE).exists() else _Table([], [], set())
+    rejected_log, rejected_problems, bad_log = _check_rows(
+        REJECTED_FILE, rejected_table, dictionary[REJECTED_FILE], "reject_id", lambda line, row, add: None
     )
+    problems.extend(rejected_problems)
+    counts[REJECTED_FILE] = FileCount(len(rejected_table.rows), sorted(bad_log))
+
+    place_frame = pd.DataFrame([{k: v for k, v in place.items() if k != "_line"} for place in places.values()])
+    return Dataset(
+        records=_record_frame(records, [column.name for column in dictionary[RECORDS_FILE]]),
+        places=place_frame,
+        problems=problems,
+        claims=_claim_frame(claims, sources, [column.name for column in dictionary[CLAIMS_FILE]]),
+        sources=_source_frame(sources, claims, [column.name for column in dictionary[SOURCES_FILE]]),
+        rejected=pd.DataFrame(list(rejected_log.values()), columns=[c.name for c in dictionary[REJECTED_FILE]] + ["line"]),
+        counts=counts,
+    )
+
+
+def _dates(frame: pd.DataFrame, keys: tuple[str, ...]) -> None:
+    for key in keys:
+        frame[key] = frame[key].map(lambda value: _parse_date(value) if value else None)
+
+
+def _record_frame(records: dict[str, dict], columns: list[str]) -> pd.DataFrame:
+    """What each event is, in the curators' file order."""
+    return pd.DataFrame(list(records.values()), columns=[*columns, "line"])
+
+
+# What each claim carries of its source.
+SOURCE_JOIN = ("published", "reliability", "origin", "publisher", "seed_file", "url")
+
+
+def _claim_frame(claims: dict[str, dict], sources: dict[str, dict], columns: list[str]) -> pd.DataFrame:
+    """Typed claims: dates as `datetime.date`, personnel as nullable Int64, their source's grade joined."""
+    frame = pd.DataFrame(list(claims.values()), columns=[*columns, "line"])
+    for key in SOURCE_JOIN:
+        frame[key] = [sources[source_id][key] for source_id in frame["source_id"]]
+    _dates(frame, ("date", "date_latest", "date_end", "published"))
+    frame["personnel"] = pd.array([int(v) if v else pd.NA for v in frame["personnel"]], dtype="Int64")
+    frame["credibility"] = frame["credibility"].astype(int)
+    return frame
+
+
+def _source_frame(sources: dict[str, dict], claims: dict[str, dict], columns: list[str]) -> pd.DataFrame:
+    """The sources, typed, with how many valid claims and which records rest on each."""
+    frame = pd.DataFrame(list(sources.values()), columns=[*columns, "line"])
+    _dates(frame, ("published",))
+    by_source: dict[str, list[str]] = {}
+    for claim in claims.values():
+        by_source.setdefault(claim["source_id"], []).append(claim["record_id"])
+    frame["claim_count"] = [len(by_source.get(source_id, [])) for source_id in frame["source_id"]]
+    frame["record_ids"] = [";".join(dict.fromkeys(by_source.get(source_id, []))) for source_id in frame["source_id"]]
+    return frame
+
+
+def _dictionary_problems(dictionary: dict[str, list[Column]]) -> list[Problem]:
+    """A column type the validator does not know would let any value through: say so loudly."""
+    return [
+        Problem(DICTIONARY_FILE, None, f"{column.file} {column.name}", f"unknown type '{column.type}'; use one of: {', '.join(KNOWN_TYPES)}")
+        for file in (RECORDS_FILE, PLACES_FILE, SOURCES_FILE, CLAIMS_FILE, REJECTED_FILE)
+        for column in dictionary.get(file, [])
+        if column.type not in KNOWN_TYPES
+    ]
