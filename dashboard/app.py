@@ -22,6 +22,7 @@ from dashboard import support  # noqa: E402
 from dashboard.support import md  # noqa: E402
 from geo.asof import (  # noqa: E402
     CHANGE_NONE,
+    PRESENCES,
     STATUS_LABELS,
     contributions,
     default_date,
@@ -29,9 +30,12 @@ from geo.asof import (  # noqa: E402
     key_dates,
     view_as_of,
 )
-from geo.extract import render_extract  # noqa: E402
+from geo.extract import render_extract, to_sources_csv_bytes  # noqa: E402
 from geo.geometry import record_geometries  # noqa: E402
-from geo.mapview import VIEWS, build_base_map, build_record_layer, drawn_record_ids, project_points  # noqa: E402
+from geo.mapview import (  # noqa: E402
+    VIEWS, build_base_map, build_record_layer, drawn_record_ids, number_text, project_points, sources_text,
+)  # fmt: skip
+from geo.records import CHAINED_FILES  # noqa: E402
 from geo.snapshot import render_briefing  # noqa: E402
 
 NO_CHANGES = "off"
@@ -115,14 +119,24 @@ def go_to_stop(stop_list, index: int) -> None:
 def render_banner(dataset) -> None:
     if not dataset.problems:
         return
+    counts = [
+        f"{len(count.rejected_lines)} of {count.rows} rows of {file}"
+        for file in CHAINED_FILES
+        if (count := dataset.count(file)).rejected_lines
+    ]
     shown = dataset.rows_in_files - len(dataset.rejected_lines)
     st.error(
-        f"**{len(dataset.rejected_lines)} of {dataset.rows_in_files} records rejected** — showing {shown}. "
+        f"**Rejected: {md(', '.join(counts) or 'no rows')}** — showing {shown} of {dataset.rows_in_files} records. "
         f"{len(dataset.problems)} problem(s) in the data files; fix them and reload "
         "(`python -m geo.validate` lists the same):",
         icon="⚠️",
     )
     st.code("\n".join(str(problem) for problem in dataset.problems), language=None)
+
+
+def _state_text(value) -> str:
+    """A contributions cell: digits, 'not stated' (never 0), or '—' when no contingent is in that state."""
+    return "—" if value is None else number_text(value)
 
 
 def render_panel(view: pd.DataFrame) -> None:
@@ -132,31 +146,21 @@ def render_panel(view: pd.DataFrame) -> None:
     if result.table.empty:
         st.info("No troop contributions had been reported as of this date.")
         return
-    table = result.table.assign(
-        personnel=[("not stated" if pd.isna(n) else str(int(n))) for n in result.table["personnel"]]
+    table = pd.DataFrame(
+        {
+            "Country": result.table["country"],
+            "Announced": [_state_text(v) for v in result.table["announced"]],
+            **{state.capitalize(): [_state_text(v) for v in result.table[state]] for state in PRESENCES},
+            "Status": result.table["status"],
+            "Sources differ": ["⚠ " + c if c else "" for c in result.table["conflict"]],
+        }
     )
-    st.dataframe(
-        table[["country", "personnel", "personnel_note", "purpose", "announced", "status"]],
-        hide_index=True,
-        column_config={
-            "country": "Country",
-            "personnel": st.column_config.TextColumn("Personnel", help="As stated by the source; 'not stated' is never counted as 0"),
-            "personnel_note": "Source's words",
-            "purpose": "Purpose",
-            "announced": "Announced",
-            "status": "Status",
-        },
-        width="stretch",
+    # A static table: no built-in CSV export that would bypass the extracts' formula guard.
+    st.table(table.set_index("Country"))
+    st.caption(
+        "“not stated”: no source gives a number (never counted as 0). “—”: no contingent in that state. "
+        "Each contingent counts once, in the state it is in; the announced number is a separate fact."
     )
-    stated = result.table.dropna(subset=["personnel"])
-    if not stated.empty:
-        chart = pd.DataFrame({"Stated personnel": stated["personnel"].astype(int).to_numpy()}, index=stated["country"])
-        st.caption("Stated personnel, countries that gave a number")
-        # With horizontal bars Streamlit puts x_label on the vertical (country) axis: no labels, the caption says it.
-        st.bar_chart(chart, horizontal=True, height=60 + 32 * len(stated), x_label="", y_label="")
-    unstated = result.table[result.table["personnel"].isna()]["country"].tolist()
-    if unstated:
-        st.markdown("**Not stated** (not drawn as 0): " + md(", ".join(unstated)))
 
 
 def render_record(row) -> None:
@@ -165,7 +169,9 @@ def render_record(row) -> None:
         change = getattr(row, "change", None)
         badge = f" · **{md(change.upper())}**" if change and change != CHANGE_NONE else ""
         when = format_when(row.date, row.date_latest) + (" (range)" if row.date_latest else "")
-        st.markdown(f"**{md(when)}** · {md(row.kind)} · status: *{md(status)}*{badge}")
+        if row.date_end:
+            when += f", until {row.date_end.isoformat()}"
+        st.markdown(f"**{md(when)}** · {md(row.kind)} · status: *{md(status)}* · grade **{md(row.reliability)}**{badge}")
         st.markdown(f"#### {md(row.title)}")
         details = []
         if row.summary:
@@ -174,11 +180,44 @@ def render_record(row) -> None:
         if row.participants:
             details.append("Who: " + md("; ".join(row.participants.split(";"))))
         if row.kind == "deployment":
-            number = "not stated" if pd.isna(row.personnel) else str(int(row.personnel))
-            details.append(f"Personnel: **{md(number)}** ({md(row.personnel_note)})")
+            details.append(f"Where now: **{md(row.presence)}**")
+            details.append(
+                f"Announced: **{md(number_text(row.personnel_announced))}** · "
+                f"deployed: **{md(number_text(row.personnel_deployed))}**"
+                + (f" ({md(row.personnel_note)})" if row.personnel_note else "")
+            )
+        if row.conflict:
+            details.append(f"⚠ **Sources differ:** {md(row.conflict)}")
         st.markdown("  \n".join(details))
         st.markdown("> " + md(row.source_quote))
-        st.caption(f"Source: {md(row.source)}" + (f" · Curation note: {md(row.curation_note)}" if row.curation_note else ""))
+        st.caption(
+            f"Sources: {md(sources_text(row))} · quote from {md(row.source)}"
+            + (f" · Curation note: {md(row.curation_note)}" if row.curation_note else "")
+        )
+
+
+def render_sources(dataset, view: pd.DataFrame) -> None:
+    """The sources behind what is shown: publisher, origin, grade, date and link (shown, never fetched)."""
+    cited = {source for value in view["sources"] for source in value.split(";")}
+    sources = dataset.sources[dataset.sources["source_id"].isin(cited)].sort_values(["published", "source_id"])
+    with st.expander(f"Sources behind this view ({len(sources)}; {sources['origin'].nunique()} origins)"):
+        st.table(
+            pd.DataFrame(
+                {
+                    "Source": sources["source_id"],
+                    "Publisher": sources["publisher"],
+                    "Origin": sources["origin"],
+                    "Grade": sources["reliability"],
+                    "Published": [day.isoformat() for day in sources["published"]],
+                    "Link (not fetched)": [url or f"held in seeds/: {seed}" for url, seed in zip(sources["url"], sources["seed_file"])],
+                }
+            ).set_index("Source")
+        )
+        st.caption(
+            "Grades use the Admiralty code: source reliability A (completely reliable) to F (cannot be judged); "
+            "each record's grade adds its best claim's credibility, 1 (confirmed) to 6 (cannot be judged). "
+            "Reprints of one wire story share one origin."
+        )
 
 
 def main() -> None:
@@ -197,10 +236,10 @@ def main() -> None:
         st.title("Arctic Situation Map")
         st.warning("No valid records to show. Check the data files (`python -m geo.validate`).")
         return
-    days = key_dates(records)
+    days = key_dates(dataset)
     if st.session_state.pop("advance", False):  # the play control's step, applied before the widgets exist
         step_date(days, 1)
-    for notice in initialise_from_url(days, default_date(records)):
+    for notice in initialise_from_url(days, default_date(dataset)):
         st.warning(notice, icon="🔗")
     stop_list, stop_problems = support.stops((days[0], days[-1]))
 
@@ -265,12 +304,12 @@ def main() -> None:
 
     since = st.session_state.get("since")
     since = None if since == NO_CHANGES else since
-    view = view_as_of(records, as_of, since)
+    view = view_as_of(dataset, as_of, since)
     view_name = st.session_state.view
 
     map_column, panel_column = st.columns([3, 2] if presenting else [5, 3], gap="medium")
     with map_column:
-        base = build_base_map(support.basemap(), records, view=view_name, layers=support.base_layers(view_name),
+        base = build_base_map(support.basemap(), None, view=view_name, layers=support.base_layers(view_name),
                               bounds=support.map_frame(view_name))
         layer = build_record_layer(view, support.outlines(), view=view_name)
         center = zoom = None
@@ -302,7 +341,7 @@ def main() -> None:
         changed = view[view["change"] != CHANGE_NONE]
         st.markdown(f"**{len(changed)} change(s) since {since.isoformat()}** — new or changed records are marked on the map and below.")
     geo_view = record_geometries(view, support.outlines())
-    downloads = st.columns(2)
+    downloads = st.columns(3)
     stamp = as_of.isoformat() + (f"_since_{since.isoformat()}" if since else "")
     downloads[0].download_button(
         "Download CSV", render_extract(geo_view, "csv", with_change=bool(since)),
@@ -313,7 +352,11 @@ def main() -> None:
         file_name=f"arctic-situation_{stamp}.geojson", mime="application/geo+json", key="download-geojson",
         width="stretch",
     )
-    briefing_inputs = (records, support.basemap(), as_of, view_name, since)
+    downloads[2].download_button(
+        "Download sources (CSV)", to_sources_csv_bytes(dataset.sources),
+        file_name="arctic-situation_sources.csv", mime="text/csv", key="download-sources", width="stretch",
+    )
+    briefing_inputs = (dataset, support.basemap(), as_of, view_name, since)
     briefing_options = {"data_dir": support.data_dir(), "problems": dataset.problems}
     st.download_button(  # the page is made only when clicked (Streamlit runs the callable then)
         "Download briefing snapshot (HTML)", data=lambda: render_briefing(*briefing_inputs, **briefing_options),
@@ -325,6 +368,7 @@ def main() -> None:
             f"Showing the {len(cards)} latest of {len(view)} records. All {len(view)} are in the downloads; "
             "those with a place are on the map, those without are named under it."
         )
+    render_sources(dataset, view)
     for row in cards.itertuples():
         render_record(row)
 

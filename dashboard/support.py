@@ -15,6 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import streamlit as st
 
+from geo.asof import placed_frame
 from geo.basemap import load_basemap
 from geo.geometry import outlines_by_iso3
 from geo.mapview import BaseLayers, frame_bounds, prepare_base_layers, project, serve_base_layers
@@ -74,7 +75,7 @@ def base_layers(view: str) -> BaseLayers:
 
 @st.cache_resource
 def _map_frame(folder: str, fingerprint: tuple, view: str) -> list[list[float]]:
-    return frame_bounds(_dataset(folder, fingerprint).records, view, outlines())
+    return frame_bounds(placed_frame(_dataset(folder, fingerprint)), view, outlines())
 
 
 def map_frame(view: str) -> list[list[float]]:

@@ -390,3 +390,25 @@ def changes_since(situation, since: dt.date, as_of: dt.date, source: str | None 
     now["change"] = change
     now["status_before"] = status_before
     return now
+
+
+def placed_frame(situation) -> pd.DataFrame:
+    """Every place any claim names, with its departure point: what the map frame must hold on any day.
+
+    Columns as the as-of view's (lat, lon, geo_precision, outline_iso3, origin_lat, origin_lon).
+    """
+    places = _places(situation)
+    rows = []
+    for claim in situation.claims.itertuples(index=False):
+        place = places.get(claim.place_id) if claim.place_id else None
+        origin = places.get(claim.origin_place_id) if claim.origin_place_id else None
+        rows.append({
+            "lat": place["lat"] if place else np.nan,
+            "lon": place["lon"] if place else np.nan,
+            "geo_precision": place["geo_precision"] if place else None,
+            "outline_iso3": place["outline_iso3"] if place else None,
+            "origin_lat": origin["lat"] if origin else np.nan,
+            "origin_lon": origin["lon"] if origin else np.nan,
+        })  # fmt: skip
+    columns = ["lat", "lon", "geo_precision", "outline_iso3", "origin_lat", "origin_lon"]
+    return pd.DataFrame(rows, columns=columns).astype({k: float for k in ("lat", "lon", "origin_lat", "origin_lon")})

@@ -32,7 +32,10 @@ from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import LineString, mapping
 
-from geo.asof import CHANGE_NONE, STATUS_LABELS, country_name, format_when
+from geo.asof import (
+    CHANGE_NONE, PRESENCE_ANNOUNCED, PRESENCE_LEFT, PRESENCE_THERE, PRESENCE_UNDER_WAY, STATUS_LABELS,
+    country_name, format_when,
+)  # fmt: skip
 from geo.geometry import deployment_routes, outlines_by_iso3, record_geometries
 
 VIEWS = {"mercator": "Web Mercator", "polar": "Arctic polar stereographic (EPSG:3413)"}
@@ -46,11 +49,22 @@ KIND_COLOURS = {  # Okabe–Ito palette: distinguishable with the common colour-
     "statement": "#CC79A7",
     "assessment": "#56B4E9",
     "deployment": "#D55E00",
+    "threat": "#000000",
+    "visit": "#0072B2",
+    "mission": "#D55E00",
+    "exercise": "#D55E00",
+    "protest": "#CC79A7",
 }
 LAND_STYLE = {"fillColor": "#f3f0e8", "color": "#8d9aa3", "weight": 0.7, "fillOpacity": 1.0}
 GREENLAND_STYLE = {"fillColor": "#fdf1e6", "color": "#b5651d", "weight": 1.0, "fillOpacity": 1.0}
 GRATICULE_STYLE = {"color": "#9fb6c8", "weight": 0.6, "opacity": 0.8, "dashArray": "2 4"}
 MAP_HEIGHT = 620
+ROUTE_STYLES = {  # what a deployment's route says: announced, under way, there (solid), left (faint)
+    PRESENCE_ANNOUNCED: {"weight": 2, "opacity": 0.9, "dashArray": "2 6"},
+    PRESENCE_UNDER_WAY: {"weight": 3, "opacity": 0.9, "dashArray": "8 6"},
+    PRESENCE_THERE: {"weight": 3, "opacity": 0.9},
+    PRESENCE_LEFT: {"weight": 2, "opacity": 0.4, "dashArray": "1 5"},
+}
 
 
 @dataclass(frozen=True)
@@ -415,6 +429,8 @@ def display_properties(row, country_names: dict[str, str] | None = None) -> dict
     """
     personnel = None if pd.isna(row.personnel) else int(row.personnel)
     where = _text(row.place) or "not stated"
+    if row.kind == "deployment" and row.presence in ("announced", "under way") and where != "not stated":
+        where = f"bound for {where}"
     if row.geo_precision == "territory":
         where += " (territory level: the area, not a site)"
     actors = [code for code in _text(row.actor_iso3).split(";") if code]
@@ -425,18 +441,40 @@ def display_properties(row, country_names: dict[str, str] | None = None) -> dict
         "title": row.title,
         "status": row.status,
         "status_label": STATUS_LABELS.get(row.status, row.status),
-        "when": format_when(row.date, row.date_latest) + (" (range; day not stated)" if row.date_latest else ""),
+        "when": format_when(row.date, row.date_latest) + (" (range; day not stated)" if row.date_latest else "")
+        + (f", until {row.date_end.isoformat()}" if getattr(row, "date_end", None) else ""),
         "where": where,
         "participants": _text(row.participants),
         "actor": ", ".join(name_of(code) or country_name(code) for code in actors),
         "personnel": personnel,
         "personnel_note": _text(row.personnel_note),
         "purpose": _text(row.purpose),
+        "personnel_announced": number_text(row.personnel_announced),
+        "personnel_deployed": number_text(row.personnel_deployed),
+        "presence": _text(row.presence),
         "source": row.source,
         "source_quote": row.source_quote,
+        "sources_label": sources_text(row),
+        "grade": f"{row.reliability} (Admiralty: source {row.reliability[0]}, information {row.reliability[1:]})",
+        "conflict": _text(row.conflict),
         "curation_note": _text(row.curation_note),
         "change": _text(getattr(row, "change", "")),
     }
+
+
+NOT_STATED = "not stated"
+
+
+def number_text(value) -> str:
+    """A stated number as digits; an unstated one as 'not stated', never 0."""
+    return NOT_STATED if value is None or pd.isna(value) else str(int(value))
+
+
+def sources_text(row) -> str:
+    """The record's sources and how many independent origins they come from."""
+    ids = [source for source in _text(row.sources).split(";") if source]
+    origins = int(row.source_count)
+    return f"{'; '.join(ids)} ({origins} independent origin{'s' if origins != 1 else ''})"
 
 
 def _changed_class(properties: list[dict]) -> str:
@@ -450,7 +488,8 @@ def _geometry(geom) -> dict | None:
 DISPLAY_COLUMNS = [  # what display_properties reads, and what record_geometries needs to place a record
     "record_id", "kind", "title", "status", "date", "date_latest", "place", "place_id", "geo_precision",
     "outline_iso3", "lat", "lon", "actor_iso3", "participants", "personnel", "personnel_note", "purpose",
-    "source", "source_quote", "curation_note", "change",
+    "source", "source_quote", "curation_note", "change", "presence", "personnel_announced",
+    "personnel_deployed", "sources", "source_count", "reliability", "conflict", "date_end",
 ]  # fmt: skip
 
 
@@ -472,6 +511,9 @@ def record_features(view_records: pd.DataFrame, outlines: dict, view: str) -> di
     codes = {code for value in view_records["actor_iso3"].dropna() for code in str(value).split(";") if code}
     names = {code: country_name(code) for code in codes}
     features = []
+    # A deployment is drawn at its site only while it is there; before and after, only its route.
+    away = (shaped["kind"] == "deployment") & (shaped["presence"] != PRESENCE_THERE)
+    shaped = shaped[~away]
     territories = shaped[shaped["geo_precision"] == "territory"]
     for place_id, group in territories.groupby("place_id", sort=False):
         colour = KIND_COLOURS["deployment" if (group["kind"] == "deployment").any() else group["kind"].iloc[0]]
@@ -501,10 +543,8 @@ def record_features(view_records: pd.DataFrame, outlines: dict, view: str) -> di
         props = display_properties(row, names)
         props["style"] = {
             "color": KIND_COLOURS["deployment"],
-            "weight": 3,
-            "opacity": 0.9,
-            "dashArray": "8 6",
-            "className": f"asm-route asm-rec-{row.record_id}" + _changed_class([props]),
+            **ROUTE_STYLES.get(row.presence, ROUTE_STYLES[PRESENCE_ANNOUNCED]),
+            "className": f"asm-route asm-{row.presence.replace(' ', '-')} asm-rec-{row.record_id}" + _changed_class([props]),
         }
         features.append({"type": "Feature", "geometry": _geometry(geometry), "properties": props})
     points = shaped[shaped["geo_precision"].isin(["site", "city"])]

@@ -28,6 +28,8 @@ PLACES_FILE = "places.csv"
 SOURCES_FILE = "sources.csv"
 CLAIMS_FILE = "claims.csv"
 REJECTED_FILE = "rejected.csv"
+# Every file load_dataset reads, in the order it reads them (a data version fingerprints these).
+CHAINED_FILES = (PLACES_FILE, SOURCES_FILE, RECORDS_FILE, CLAIMS_FILE, REJECTED_FILE)
 # The story's period: a source published outside it is not part of this situation map.
 PERIOD = (dt.date(2026, 1, 14), dt.date(2026, 2, 28))
 # A web source may be quoted only by a locating phrase this long (the project holds facts, not prose).

@@ -31,16 +31,16 @@ import pandas as pd
 from jinja2 import Environment
 from markupsafe import Markup
 
-from geo.asof import CHANGE_NONE, STATUS_LABELS, contributions, country_name, format_when, view_as_of
+from geo.asof import PRESENCES, CHANGE_NONE, STATUS_LABELS, contributions, placed_frame, view_as_of
 from geo.basemap import load_basemap
 from geo.extract import date_argument, write_output
 from geo.geometry import outlines_by_iso3
-from geo.mapview import VIEWS, MapAssets, build_base_map, build_record_layer, drawn_record_ids
-from geo.paths import DATA_DIR, seeds_dir_for
-from geo.records import CHRONOLOGICAL, PLACES_FILE, RECORDS_FILE, Problem, load_dataset
+from geo.mapview import VIEWS, MapAssets, build_base_map, build_record_layer, display_properties, drawn_record_ids, number_text
+from geo.paths import DATA_DIR
+from geo.records import CHAINED_FILES, CHRONOLOGICAL, Problem, load_dataset
 
 SNAPSHOT_MAP_HEIGHT = 600
-VERSIONED_FILES = (RECORDS_FILE, PLACES_FILE)  # the files a data version fingerprints
+VERSIONED_FILES = CHAINED_FILES  # the files a data version fingerprints
 DIGEST_LENGTH = 12  # hex digits of sha256 shown as the data version
 NOT_STATED = "not stated"
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
@@ -111,7 +111,7 @@ def _git(data_dir: Path, *args: str) -> str | None:
 
 
 def data_version(data_dir: Path = DATA_DIR) -> DataVersion:
-    """A short sha256 over records.csv and places.csv (name, size, bytes), and the git commit if any."""
+    """A short sha256 over the data files (name, size, bytes), and the git commit if any."""
     data_dir = Path(data_dir)
     digest = hashlib.sha256()
     for name in VERSIONED_FILES:
@@ -122,38 +122,6 @@ def data_version(data_dir: Path = DATA_DIR) -> DataVersion:
     commit = _git(data_dir, "rev-parse", "--short=12", "HEAD")
     status = _git(data_dir, "status", "--porcelain", "--", *VERSIONED_FILES) if commit else None
     return DataVersion(digest.hexdigest()[:DIGEST_LENGTH], commit, bool(status))
-
-
-@dataclass(frozen=True)
-class SourceDocument:
-    """A seed file and what its sidecar (`NAME.meta.json`) says about it; blanks when not said."""
-
-    file: str
-    report_date: str = ""
-    document_type: str = ""
-    publisher: str = ""
-    obtained: str = ""
-    notes: str = ""
-    problem: str = ""  # why the sidecar could not be read, if it could not
-
-
-def read_source(seeds_dir: Path, file: str) -> SourceDocument:
-    sidecar = Path(seeds_dir) / (Path(file).stem + ".meta.json")
-    if not sidecar.is_file():
-        return SourceDocument(file, problem=f"no metadata file {sidecar.name}")
-    try:
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
-        if not isinstance(meta, dict):
-            raise ValueError("not a JSON object")
-    except (ValueError, UnicodeDecodeError) as error:
-        return SourceDocument(file, problem=f"{sidecar.name} is unreadable: {error}")
-    fields = ("report_date", "document_type", "publisher", "obtained", "notes")
-    return SourceDocument(file, **{name: str(meta.get(name) or "") for name in fields})
-
-
-def read_sources(seeds_dir: Path, files) -> list[SourceDocument]:
-    """The sidecar metadata of each cited seed file, in the order first cited."""
-    return [read_source(seeds_dir, file) for file in dict.fromkeys(files)]
 
 
 # ---------------------------------------------------------------- the page
@@ -229,15 +197,16 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
 <p class="summary">{{ summary }}</p>
 {% if contribution_rows %}
 <table class="data">
-  <thead><tr><th>Country</th><th>Personnel</th><th>Source's words</th><th>Purpose</th><th>Announced</th><th>Status</th></tr></thead>
+  <thead><tr><th>Country</th><th>Announced</th><th>Under way</th><th>On the ground</th><th>Left</th><th>Source's words</th><th>Status</th><th>Sources differ</th></tr></thead>
   <tbody>
   {% for row in contribution_rows %}
-    <tr><td>{{ row.country }}</td><td class="number{% if row.personnel == not_stated %} not-stated{% endif %}">{{ row.personnel }}</td>
-      <td>{{ row.personnel_note }}</td><td>{{ row.purpose }}</td><td>{{ row.announced }}</td><td>{{ row.status }}</td></tr>
+    <tr><td>{{ row.country }}</td>
+      {% for key in ("announced", "under way", "on the ground", "left") %}<td class="number{% if row[key] == not_stated %} not-stated{% endif %}">{{ row[key] }}</td>{% endfor %}
+      <td>{{ row.personnel_note }}</td><td>{{ row.status }}</td><td>{{ row.conflict }}</td></tr>
   {% endfor %}
   </tbody>
 </table>
-<p class="caption">“not stated” means the source gives no number; it is never counted as 0.</p>
+<p class="caption">“not stated” means no source gives a number; it is never counted as 0. “—”: no contingent in that state. Each contingent counts once, in the state it is in; the announced number is a separate fact.</p>
 {% endif %}
 </section>
 
@@ -253,12 +222,16 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
     {% if r.participants %}<dt>Who</dt><dd>{{ r.participants }}</dd>{% endif %}
     {% if r.is_deployment %}
     <dt>Country</dt><dd>{{ r.actor }}</dd>
-    <dt>Personnel</dt><dd{% if r.personnel == not_stated %} class="not-stated"{% endif %}>{{ r.personnel }}{% if r.personnel_note %} ({{ r.personnel_note }}){% endif %}</dd>
+    <dt>Where now</dt><dd>{{ r.presence }}</dd>
+    <dt>Announced</dt><dd{% if r.personnel_announced == not_stated %} class="not-stated"{% endif %}>{{ r.personnel_announced }}</dd>
+    <dt>Deployed</dt><dd{% if r.personnel_deployed == not_stated %} class="not-stated"{% endif %}>{{ r.personnel_deployed }}{% if r.personnel_note %} ({{ r.personnel_note }}){% endif %}</dd>
     {% if r.purpose %}<dt>Purpose</dt><dd>{{ r.purpose }}</dd>{% endif %}
     {% endif %}
+    <dt>Grade</dt><dd>{{ r.grade }}</dd>
+    {% if r.conflict %}<dt class="conflict">⚠ Sources differ</dt><dd class="conflict">{{ r.conflict }}</dd>{% endif %}
   </dl>
   <blockquote class="quote">{{ r.source_quote }}</blockquote>
-  <div class="source">Source: {{ r.source }} · reported on {{ r.reported_on }}</div>
+  <div class="source">Sources: {{ r.sources_label }} · first reported on {{ r.reported_on }}</div>
   {% if r.curation_note %}<div class="note">Curation note: {{ r.curation_note }}</div>{% endif %}
 </article>
 {% else %}
@@ -269,16 +242,14 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
 <section class="sources">
 <h2>Sources</h2>
 <table class="data">
-  <thead><tr><th>File</th><th>Report date</th><th>Type</th><th>Publisher</th><th>How obtained</th><th>Records</th></tr></thead>
+  <thead><tr><th>Source</th><th>Publisher</th><th>Origin</th><th>Grade</th><th>Published</th><th>Link (not fetched)</th><th>Records</th></tr></thead>
   <tbody>
   {% for s in sources %}
-    <tr><td>{{ s.file }}</td>
-      {% if s.problem %}<td colspan="4" class="not-stated">{{ s.problem }}</td>{% else %}
-      <td>{{ s.report_date or not_stated }}</td><td>{{ s.document_type or not_stated }}</td><td>{{ s.publisher or not_stated }}</td>
-      <td>{{ s.obtained or not_stated }}{% if s.notes %}<br><span class="note">Notes: {{ s.notes }}</span>{% endif %}</td>{% endif %}
-      <td class="number">{{ source_counts[s.file] }}</td></tr>
+    <tr><td>{{ s.source_id }}{% if s.seed_file %}<br><span class="note">held in seeds/: {{ s.seed_file }}</span>{% endif %}</td>
+      <td>{{ s.publisher }}</td><td>{{ s.origin }}</td><td>{{ s.reliability }}</td><td>{{ s.published }}</td>
+      <td class="url">{{ s.url or "held document" }}</td><td class="number">{{ s.records }}</td></tr>
   {% else %}
-    <tr><td colspan="6">No source is cited as of this date.</td></tr>
+    <tr><td colspan="7">No source is cited as of this date.</td></tr>
   {% endfor %}
   </tbody>
 </table>
@@ -299,47 +270,37 @@ def _text(value) -> str:
     return str(value)
 
 
-def _personnel(value) -> str:
-    return NOT_STATED if pd.isna(value) else str(int(value))
-
-
 def _record_item(row) -> dict:
-    place = _text(row.place) or NOT_STATED
-    if row.geo_precision == "territory":
-        place += " (territory level: the area, not a site)"
-    change = _text(getattr(row, "change", ""))
-    actors = [code for code in _text(row.actor_iso3).split(";") if code]
+    shown = display_properties(row)
+    change = shown["change"]
     return {
-        "record_id": row.record_id,
-        "when": format_when(row.date, row.date_latest) + (" (range; day not stated)" if row.date_latest else ""),
-        "kind": row.kind,
-        "status": STATUS_LABELS.get(row.status, row.status),
+        **shown,
+        "status": shown["status_label"],
         "change": "" if change in ("", CHANGE_NONE) else change.upper(),
-        "title": row.title,
         "summary": _text(row.summary),
-        "place": place,
-        "participants": "; ".join(p for p in _text(row.participants).split(";") if p),
+        "place": shown["where"],
+        "participants": "; ".join(p for p in shown["participants"].split(";") if p),
         "is_deployment": row.kind == "deployment",
-        "actor": ", ".join(country_name(code) for code in actors),
-        "personnel": _personnel(row.personnel),
-        "personnel_note": _text(row.personnel_note),
-        "purpose": _text(row.purpose),
-        "source_quote": row.source_quote,
-        "source": row.source,
         "reported_on": row.reported_on.isoformat(),
-        "curation_note": _text(row.curation_note),
     }
 
 
+def _contribution_row(row: dict) -> dict:
+    """A contributions row as text: digits, 'not stated' (never 0), or '—' for nothing in that state."""
+    shown = {**row}
+    for key in ("announced", *PRESENCES):
+        shown[key] = "—" if row[key] is None else number_text(row[key])
+    return shown
+
+
 def render_snapshot(
-    records: pd.DataFrame,
+    situation,
     basemap: gpd.GeoDataFrame,
     as_of: dt.date,
     view_name: str = "mercator",
     since: dt.date | None = None,
     *,
     version: DataVersion,
-    sources: list[SourceDocument],
     problems: list[Problem] | tuple = (),
 ) -> str:
     """The briefing page as one HTML document that fetches nothing (see the module docstring)."""
@@ -347,18 +308,17 @@ def render_snapshot(
         raise ValueError(f"unknown view {view_name!r}; expected one of {', '.join(VIEWS)}")
     if since is not None and since >= as_of:
         raise ValueError(f"since {since} must be before as_of {as_of}")
-    view = view_as_of(records, as_of, since).sort_values(CHRONOLOGICAL, kind="stable")
-    fmap = build_base_map(basemap, records, view=view_name, assets=inline_leaflet_assets(), height=SNAPSHOT_MAP_HEIGHT)
+    view = view_as_of(situation, as_of, since).sort_values(CHRONOLOGICAL, kind="stable")
+    fmap = build_base_map(basemap, placed_frame(situation), view=view_name, assets=inline_leaflet_assets(), height=SNAPSHOT_MAP_HEIGHT)
     build_record_layer(view, outlines_by_iso3(basemap), view=view_name).add_to(fmap)
     figure = fmap.get_root()
     figure.render()  # fills the figure's header, body and script parts from the map and its layers
 
     result = contributions(view)
-    contribution_rows = [
-        {**row, "personnel": _personnel(row["personnel"])} for row in result.table.to_dict("records")
-    ]
+    contribution_rows = [_contribution_row(row) for row in result.table.to_dict("records")]
     unplaced = view[~view["record_id"].isin(drawn_record_ids(view))]
-    cited = list(view["source"])
+    cited = [source for value in view["sources"] for source in value.split(";")]
+    sources = situation.sources[situation.sources["source_id"].isin(cited)].sort_values(["published", "source_id"])
     return PAGE.render(
         title=f"Arctic Situation Map — briefing as of {as_of.isoformat()}",
         map_head=Markup(figure.header.render()),
@@ -377,14 +337,14 @@ def render_snapshot(
         summary=result.summary,
         contribution_rows=contribution_rows,
         records=[_record_item(row) for row in view.itertuples()],
-        sources=[source for source in sources if source.file in cited],
-        source_counts={file: cited.count(file) for file in set(cited)},
+        sources=[{**row, "published": row["published"].isoformat(), "records": cited.count(row["source_id"])}
+                 for row in sources.to_dict("records")],  # fmt: skip
         not_stated=NOT_STATED,
     )
 
 
 def render_briefing(
-    records: pd.DataFrame,
+    situation,
     basemap: gpd.GeoDataFrame,
     as_of: dt.date,
     view_name: str = "mercator",
@@ -393,13 +353,10 @@ def render_briefing(
     data_dir: Path = DATA_DIR,
     problems: list[Problem] | tuple = (),
 ) -> str:
-    """`render_snapshot` with the data version and source list read from the data folder."""
-    seeds_dir = seeds_dir_for(data_dir)
-    sources = read_sources(seeds_dir, sorted(set(records["source"])))
+    """`render_snapshot` with the data version read from the data folder."""
     return render_snapshot(
-        records, basemap, as_of, view_name, since,
-        version=data_version(data_dir), sources=sources, problems=problems,
-    )  # fmt: skip
+        situation, basemap, as_of, view_name, since, version=data_version(data_dir), problems=problems
+    )
 
 
 # ---------------------------------------------------------------- command line
@@ -424,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no valid records in {args.data_dir}; nothing to brief", file=sys.stderr)
         return 1
     page = render_briefing(
-        dataset.records, load_basemap(), args.as_of, args.view, args.since,
+        dataset, load_basemap(), args.as_of, args.view, args.since,
         data_dir=args.data_dir, problems=dataset.problems,
     )  # fmt: skip
     write_output(page.encode("utf-8"), args.output)

@@ -72,7 +72,7 @@ def check_stops(path: Path, dataset: Dataset) -> tuple[list[Stop], list[Problem]
         shape_problems = check_table_shape(path, columns)
         if shape_problems:
             return [], shape_problems
-    span = date_span(dataset.records) if not dataset.records.empty else ANY_DAY
+    span = date_span(dataset) if not dataset.records.empty else ANY_DAY
     try:
         return load_stops(path, span)
     except UnicodeDecodeError as error:

@@ -8,6 +8,11 @@
     announcement: {label: "Announcement", colour: "#E69F00", shape: "square"},
     statement: {label: "Statement", colour: "#CC79A7", shape: "triangle"},
     assessment: {label: "Assessment", colour: "#56B4E9", shape: "star"},
+    threat: {label: "Threat", colour: "#000000", shape: "down"},
+    visit: {label: "Visit", colour: "#0072B2", shape: "hexagon"},
+    mission: {label: "Mission", colour: "#D55E00", shape: "square"},
+    exercise: {label: "Exercise", colour: "#D55E00", shape: "diamond"},
+    protest: {label: "Protest", colour: "#CC79A7", shape: "cross"},
     deployment: {label: "Deployment", colour: "#D55E00", shape: "route"}
   };
   var OPEN_STATUSES = {planned: true, pending: true, unconfirmed: true};
@@ -17,6 +22,9 @@
     square: '<rect x="3" y="3" width="16" height="16"/>',
     triangle: '<polygon points="11,2 20.5,19.5 1.5,19.5"/>',
     star: '<polygon points="11,1.5 13.6,8 20.5,8.3 15.1,12.6 17,19.5 11,15.6 5,19.5 6.9,12.6 1.5,8.3 8.4,8"/>',
+    down: '<polygon points="1.5,2.5 20.5,2.5 11,20"/>',
+    hexagon: '<polygon points="6,2 16,2 21,11 16,20 6,20 1,11"/>',
+    cross: '<polygon points="8,1.5 14,1.5 14,8 20.5,8 20.5,14 14,14 14,20.5 8,20.5 8,14 1.5,14 1.5,8 8,8"/>',
     route: '<line x1="1" y1="11" x2="21" y2="11" stroke-dasharray="5 3" stroke-width="3.5"/>'
   };
 
@@ -57,13 +65,22 @@
     if (p.participants) { row(table, "Who", p.participants.split(";").join("; ")); }
     if (p.kind === "deployment") {
       row(table, "Country", p.actor);
-      row(table, "Personnel", p.personnel === null || p.personnel === undefined ? "not stated" : String(p.personnel));
+      row(table, "Where now", p.presence);
+      row(table, "Announced", p.personnel_announced);
+      row(table, "Deployed", p.personnel_deployed);
       if (p.personnel_note) { row(table, "Source's words", p.personnel_note); }
       if (p.purpose) { row(table, "Purpose", p.purpose); }
     }
+    row(table, "Grade", p.grade);
+    if (p.conflict) {
+      var tr = el("tr", "asm-conflict");
+      tr.appendChild(el("th", null, "⚠ Sources differ"));
+      tr.appendChild(el("td", null, p.conflict));
+      table.appendChild(tr);
+    }
     block.appendChild(table);
     block.appendChild(el("blockquote", "asm-quote", p.source_quote));
-    block.appendChild(el("div", "asm-source", "Source: " + p.source));
+    block.appendChild(el("div", "asm-source", "Sources: " + p.sources_label));
     if (p.curation_note) { block.appendChild(el("div", "asm-note", "Curation note: " + p.curation_note)); }
     return block;
   }
