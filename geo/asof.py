@@ -15,8 +15,8 @@ from geo.records import CHRONOLOGICAL
 # The statuses a claim may report, in the order a record moves through them: the record takes the
 # most advanced one its visible claims report (a planned meeting becomes held when a report says so).
 STATUS_ORDER = {
-    "planned": 0, "postponed": 1, "announced": 2, "dispatched": 3,
-    "arrived": 4, "held": 4, "agreed": 4, "stated": 4, "launched": 4,
+    "planned": 0, "postponed": 1, "announced": 2, "dispatched": 3,  # "stated" ranks as "announced"
+    "stated": 2, "arrived": 4, "held": 4, "agreed": 4, "launched": 4,
     "cancelled": 5, "left": 5,
 }  # fmt: skip
 # Statuses that report a fact on their own date: a report of one that lies ahead is a plan until then.
@@ -97,8 +97,16 @@ def _conflicts(claims: list) -> str:
     arrival day do not) and personnel within one basis (announced and deployed are two facts).
     """
     parts = []
+    for status in dict.fromkeys(c.status for c in claims):  # days: a range that holds a day agrees with it
+        dated = [c for c in claims if c.status == status]
+        spans = [(c.date, c.date_latest or c.date) for c in dated]
+        if any(a[1] < b[0] or b[1] < a[0] for a in spans for b in spans):
+            values: dict[str, list[str]] = {}
+            for claim in dated:
+                values.setdefault(format_when(claim.date, claim.date_latest), []).append(claim.source_id)
+            listed = " / ".join(f"{value} [{'; '.join(dict.fromkeys(ids))}]" for value, ids in values.items())
+            parts.append(f"date ({status}): {listed}")
     checks = (
-        ("date", lambda c: c.status, lambda c: (c.date, c.date_latest)),
         ("place", lambda c: c.status, lambda c: c.place_id),
         ("personnel", lambda c: c.personnel_basis, lambda c: c.personnel),
     )
@@ -106,10 +114,8 @@ def _conflicts(claims: list) -> str:
         groups: dict[str, dict] = {}
         for claim in claims:
             value = value_of(claim)
-            if value is None or value is pd.NA or value == "" or value == (None, None):
+            if value is None or value is pd.NA or value == "":
                 continue
-            if isinstance(value, tuple):
-                value = value[0] if value[1] is None else f"{_value_text(value[0])} to {_value_text(value[1])}"
             groups.setdefault(group_of(claim), {}).setdefault(_value_text(value), []).append(claim.source_id)
         for group, values in groups.items():
             if len(values) > 1:

@@ -37,6 +37,8 @@ LOCATING_PHRASE_MAX_WORDS = 12
 # Claims that describe a presence: arrival at and departure from a place.
 PRESENCE_STATUSES = ("arrived", "left")
 PRESENCE_KINDS = ("deployment", "visit", "mission")
+# Sources that may support a record but never be its only basis (aggregators, rewrites, propaganda).
+UNRELIABLE = {"E"}
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PARTICIPANT_PATTERN = re.compile(r"^[^;()]+ \([^;()]+\)$")
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -46,7 +48,7 @@ DICTIONARY_FILE = "dictionary.csv"
 # (place_ref, source_file and quote across files). A type outside this list fails loudly.
 KNOWN_TYPES = (
     "id", "enum", "text", "date", "integer", "float", "iso3", "iso3_list", "participants",
-    "place_ref", "source_file", "quote", "url", "source_ref", "record_ref",
+    "place_ref", "source_file", "quote", "url", "source_ref", "record_ref", "language",
 )
 CHRONOLOGICAL = ["date", "line"]  # by day, then in the curators' order of the file
 NUMBER_WORDS = (
@@ -320,6 +322,8 @@ def _check_value(column: Column, value: str) -> str | None:
                 f"'{bad[0]}' is not an ISO 3166-1 alpha-3 country code; {_iso3_hint(bad[0])}"
                 " (separate codes with ';', no spaces)"
             )
+    if kind == "language" and (not value.islower() or pycountry.languages.get(alpha_2=value) is None):
+        return f"'{value}' is not an ISO 639-1 language code; use two lowercase letters, e.g. en, da, de, kl"
     if kind == "url" and not re.fullmatch(r"https?://[^\s]+", value):
         return f"'{value}' is not a web address; expected http:// or https:// and no spaces"
     if kind == "participants":
@@ -622,8 +626,8 @@ def load_dataset(
             missing = "personnel_basis" if row.get("personnel") else "personnel"
             add(missing, "personnel and personnel_basis go together: a number and whether it was announced or deployed")
         if record is not None:
-            if row.get("personnel") and record["kind"] != "deployment":
-                add("personnel", f"only deployments carry personnel (record {record['record_id']} is a {record['kind']}); leave it blank")
+            if row.get("personnel") and record["kind"] not in PRESENCE_KINDS:
+                add("personnel", f"only a presence ({', '.join(PRESENCE_KINDS)}) carries personnel (record {record['record_id']} is a {record['kind']}); leave it blank")
             if row["status"] in PRESENCE_STATUSES and record["kind"] not in PRESENCE_KINDS:
                 add("status", f"'{row['status']}' is for a presence ({', '.join(PRESENCE_KINDS)}); record {record['record_id']} is a {record['kind']}")
         if source is None:
@@ -655,14 +659,23 @@ def load_dataset(
                 bad_claims.add(claim["line"])
                 del claims[claim["claim_id"]]
                 break
-    counts[CLAIMS_FILE] = FileCount(len(claim_table.rows), sorted(bad_claims))
-    claimed = {claim["record_id"] for claim in claims.values()}
+    grades: dict[str, set[str]] = {}
+    for claim in claims.values():
+        grades.setdefault(claim["record_id"], set()).add(sources[claim["source_id"]]["reliability"])
     for record_id, record in list(records.items()):
-        if record_id not in claimed:
-            problems.append(Problem(RECORDS_FILE, record["line"], "record_id",
-                "has no valid claim in claims.csv; every record rests on at least one source's claim", record_id))  # fmt: skip
-            bad_records.add(record["line"])
-            del records[record_id]
+        if record_id not in grades:
+            why = "has no valid claim in claims.csv; every record rests on at least one source's claim"
+        elif grades[record_id] <= UNRELIABLE:
+            why = ("rests only on sources graded E (unreliable); find a better source for it, or log the claim"
+                   " in rejected.csv")  # fmt: skip
+        else:
+            continue
+        problems.append(Problem(RECORDS_FILE, record["line"], "record_id", why, record_id))
+        bad_records.add(record["line"])
+        del records[record_id]
+        for claim_id in [c for c, claim in claims.items() if claim["record_id"] == record_id]:
+            bad_claims.add(claims.pop(claim_id)["line"])  # it leans on a rejected record
+    counts[CLAIMS_FILE] = FileCount(len(claim_table.rows), sorted(bad_claims))
     counts[RECORDS_FILE] = FileCount(len(record_table.rows), sorted(bad_records))
 
     # rejected.csv: the curators' log; checked for shape and values, never drawn.
