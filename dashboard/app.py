@@ -30,7 +30,7 @@ from geo.asof import (  # noqa: E402
     key_dates,
     view_as_of,
 )
-from geo.extract import render_extract, to_sources_csv_bytes  # noqa: E402
+from geo.extract import render_extract, sources_as_of, to_sources_csv_bytes  # noqa: E402
 from geo.geometry import record_geometries  # noqa: E402
 from geo.mapview import (  # noqa: E402
     VIEWS, build_base_map, build_record_layer, drawn_record_ids, number_text, project_points, sources_text,
@@ -353,8 +353,8 @@ def main() -> None:
         width="stretch",
     )
     downloads[2].download_button(
-        "Download sources (CSV)", to_sources_csv_bytes(dataset.sources),
-        file_name="arctic-situation_sources.csv", mime="text/csv", key="download-sources", width="stretch",
+        "Download sources (CSV)", to_sources_csv_bytes(sources_as_of(dataset.sources, as_of)),
+        file_name=f"arctic-situation_sources_{as_of.isoformat()}.csv", mime="text/csv", key="download-sources", width="stretch",
     )
     briefing_inputs = (dataset, support.basemap(), as_of, view_name, since)
     briefing_options = {"data_dir": support.data_dir(), "problems": dataset.problems}

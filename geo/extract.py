@@ -106,6 +106,14 @@ def to_geojson_bytes(view: gpd.GeoDataFrame, with_change: bool = False) -> bytes
     return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
+def sources_as_of(sources: pd.DataFrame, as_of: dt.date, source: str | None = None) -> pd.DataFrame:
+    """The sources published by `as_of` (only `source` when given): those the as-of view can cite."""
+    shown = sources[sources["published"] <= as_of]
+    if source is not None:
+        shown = shown[(shown["source_id"] == source) | (shown["seed_file"] == source)]
+    return shown
+
+
 def to_sources_csv_bytes(sources: pd.DataFrame) -> bytes:
     """The sources extract: one row per source, formulas neutralised as in the record extract."""
     buffer = io.StringIO()
@@ -160,13 +168,13 @@ def main(argv: list[str] | None = None) -> int:
     dataset = load_dataset(args.data_dir)
     for problem in dataset.problems:
         print(f"warning: rejected: {problem}", file=sys.stderr)
-    if args.format == "sources":
-        write_output(to_sources_csv_bytes(dataset.sources), args.output)
-        return 0
     if args.source is not None:
         known = set(dataset.sources["source_id"]) | set(dataset.sources["seed_file"]) - {""}
         if args.source not in known:
             parser.error(f"--source '{args.source}' is not a source_id in sources.csv nor a file name in seeds/")
+    if args.format == "sources":
+        write_output(to_sources_csv_bytes(sources_as_of(dataset.sources, args.as_of, args.source)), args.output)
+        return 0
     view = extract_view(dataset, outlines_by_iso3(load_basemap()), args.as_of, args.since, args.source)
     write_output(render_extract(view, args.format, with_change=args.since is not None), args.output)
     return 0
