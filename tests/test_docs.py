@@ -1,31 +1,39 @@
 """The data dictionary (data/dictionary.csv) as a contract.
 
-Every column of every data file and of both extracts has an entry, every entry is used by its file,
-and every entry says its type, allowed values and what a blank means. Values in the files and the
-extracts keep to what the dictionary allows.
+Every column of every data file (records, places, sources, claims, the rejected log, stops) and of
+every extract (records as CSV and GeoJSON, sources as CSV) has an entry, every entry is used by its
+file, and every entry says its type, allowed values and what a blank means. Values in the files and
+the extracts keep to what the dictionary allows.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 
 import pytest
 
 from geo.asof import key_dates
-from geo.extract import extract_view, to_csv_bytes, to_geojson_bytes
+from geo.extract import extract_view, main, to_csv_bytes, to_geojson_bytes, to_sources_csv_bytes
 from geo.paths import DATA_DIR, DICTIONARY_PATH
-from tests.conftest import read_csv_rows
+from geo.records import KNOWN_TYPES
+from tests.conftest import SEED_FILE, read_csv_rows
 
-DATA_FILES = ("records.csv", "places.csv", "stops.csv")
+DATA_FILES = ("records.csv", "places.csv", "sources.csv", "claims.csv", "rejected.csv", "stops.csv")
 EXTRACT_FILES = ("extract.csv", "extract.geojson")
+SOURCES_EXTRACT = "extract_sources.csv"
 NOT_DOCUMENTED = ("dictionary.csv",)  # the dictionary describes itself through its header
+# Files the curators may leave without data rows (the log of claims not accepted may be empty).
+MAY_BE_EMPTY = ("rejected.csv",)
 # The column types the dictionary may use; a new type needs a check in geo.records (or a reason).
 DOCUMENTED_TYPES = {
     "id", "enum", "text", "date", "integer", "float", "iso3", "iso3_list", "participants",
-    "place_ref", "source_file", "quote", "geometry",
+    "place_ref", "source_file", "quote", "url", "source_ref", "record_ref", "language", "geometry",
 }  # fmt: skip
+# Files geo.records validates value by value (stops.csv has its own checks in geo.stops).
+VALIDATED_FILES = ("records.csv", "places.csv", "sources.csv", "claims.csv", "rejected.csv")
 NEVER_BLANK = "never blank"
 CSV_FORMULA_NOTE = (
     " CSV: text that would start with =, +, -, @, a tab or a carriage return gets a leading ' so"
@@ -56,19 +64,37 @@ def compare(actual: list[str], expected: list[str], where: str) -> None:
     assert actual == expected, f"{where}: the dictionary should list the columns in the file's order"
 
 
-@pytest.fixture(scope="module")
-def extracts(dataset, outlines) -> list[tuple[str, bytes, bytes]]:
-    """(label, CSV, GeoJSON) for every key date, plain and with changes since the key date before."""
-    days = key_dates(dataset.records)
+def _walk(dataset, outlines, days, source, prefix: str) -> list[tuple[str, bytes, bytes]]:
     made = []
     for index, as_of in enumerate(days):
-        view = extract_view(dataset.records, outlines, as_of)
-        made.append((as_of.isoformat(), to_csv_bytes(view), to_geojson_bytes(view)))
+        view = extract_view(dataset, outlines, as_of, source=source)
+        made.append((f"{prefix}{as_of}", to_csv_bytes(view), to_geojson_bytes(view)))
         if index:
-            changed = extract_view(dataset.records, outlines, as_of, since=days[index - 1])
-            label = f"{as_of} since {days[index - 1]}"
+            changed = extract_view(dataset, outlines, as_of, since=days[index - 1], source=source)
+            label = f"{prefix}{as_of} since {days[index - 1]}"
             made.append((label, to_csv_bytes(changed, with_change=True), to_geojson_bytes(changed, with_change=True)))
     return made
+
+
+@pytest.fixture(scope="module")
+def extracts(dataset, outlines) -> list[tuple[str, bytes, bytes]]:
+    """(label, CSV, GeoJSON) for every key date, plain and with changes since the key date before:
+    of the whole data, and of the seed's own picture (its claims only), whose planned events pass
+    through planned, pending and unconfirmed whatever later sources report."""
+    seed_only = dataset_of_source(dataset, SEED_FILE)
+    return _walk(dataset, outlines, key_dates(dataset), None, "") + _walk(
+        dataset, outlines, key_dates(seed_only), SEED_FILE, "seed "
+    )
+
+
+def dataset_of_source(dataset, seed_file: str):
+    """The dataset with one held source's claims only (for its key dates)."""
+    return dataclasses.replace(dataset, claims=dataset.claims[dataset.claims["seed_file"] == seed_file])
+
+
+@pytest.fixture(scope="module")
+def sources_extract(dataset) -> bytes:
+    return to_sources_csv_bytes(dataset.sources)
 
 
 def csv_rows(payload: bytes) -> list[dict[str, str]]:
@@ -82,7 +108,13 @@ def test_every_data_file_is_documented_and_every_documented_file_exists(entries)
     files = {entry["file"] for entry in entries}
     on_disk = {path.name for path in DATA_DIR.glob("*.csv")} - set(NOT_DOCUMENTED)
     assert on_disk - files == set(), "data files without dictionary entries"
-    assert files == set(DATA_FILES) | set(EXTRACT_FILES)
+    assert on_disk == set(DATA_FILES), "a data file this test does not know"
+    assert files == set(DATA_FILES) | set(EXTRACT_FILES) | {SOURCES_EXTRACT}
+
+
+def test_the_validator_knows_every_type_the_data_files_use(entries):
+    used = {entry["type"] for entry in entries if entry["file"] in VALIDATED_FILES}
+    assert used <= set(KNOWN_TYPES), f"types geo.records does not check: {sorted(used - set(KNOWN_TYPES))}"
 
 
 @pytest.mark.parametrize("file", DATA_FILES)
@@ -98,6 +130,15 @@ def test_csv_extract_columns_match_the_dictionary(entries, extracts):
     for label, payload, _ in extracts:
         header = next(csv.reader(io.StringIO(payload.decode("utf-8-sig"))))
         compare(header, expected if "since" in label else expected[:-1], f"extract.csv {label}")
+
+
+def test_sources_extract_columns_match_the_dictionary(entries, sources_extract, tmp_path):
+    header = next(csv.reader(io.StringIO(sources_extract.decode("utf-8-sig"))))
+    compare(header, documented(entries, SOURCES_EXTRACT), SOURCES_EXTRACT)
+    target = tmp_path / "sources.csv"
+    assert main(["--as-of", "2026-01-15", "--format", "sources", "-o", str(target)]) == 0
+    header = next(csv.reader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
+    compare(header, documented(entries, SOURCES_EXTRACT), f"{SOURCES_EXTRACT} (command line)")
 
 
 def test_geojson_extract_properties_and_geometry_match_the_dictionary(entries, extracts):
@@ -185,8 +226,14 @@ def _check_values(entries, file: str, rows: list[dict[str, str]], where: str) ->
 @pytest.mark.parametrize("file", DATA_FILES)
 def test_data_file_values_keep_to_the_dictionary(entries, file):
     rows = read_csv_rows(DATA_DIR / file)
-    assert rows, f"{file} has no rows"
+    assert rows or file in MAY_BE_EMPTY, f"{file} has no rows"
     _check_values(entries, file, rows, file)
+
+
+def test_sources_extract_values_keep_to_the_dictionary(entries, sources_extract, dataset):
+    rows = csv_rows(sources_extract)
+    assert len(rows) == len(dataset.sources)
+    _check_values(entries, SOURCES_EXTRACT, rows, SOURCES_EXTRACT)
 
 
 def test_extract_values_keep_to_the_dictionary(entries, extracts):
