@@ -1,12 +1,13 @@
 """The base map's outlines can be served as one static script instead of travelling with every step."""
 
+from geo.asof import placed_frame
 from geo.basemap import load_basemap
 from geo.mapview import build_base_map, prepare_base_layers, serve_base_layers
 from geo.records import load_dataset
 
 
 def test_served_outlines_leave_the_map_script_and_load_from_one_static_file(tmp_path):
-    records = load_dataset().records
+    placed = placed_frame(load_dataset())  # every place any claim names: what the frame must hold
     inline = prepare_base_layers(load_basemap(), "polar")
     served = serve_base_layers(inline, tmp_path, "/app/static/outlines")
 
@@ -17,7 +18,7 @@ def test_served_outlines_leave_the_map_script_and_load_from_one_static_file(tmp_
     assert served.script_urls == (f"/app/static/outlines/{script.name}",)
     assert served.land.bounds == inline.land.bounds
 
-    page = build_base_map(load_basemap(), records, "polar", layers=served).get_root().render()
+    page = build_base_map(load_basemap(), placed, "polar", layers=served).get_root().render()
     assert inline.land.text not in page
     assert 'L.geoJson(window.asmOutlines["polar-land"]' in page
     assert f"/app/static/outlines/{script.name}" in page  # loaded as one of the map's scripts

@@ -14,11 +14,11 @@ HEADER = ",".join(STOP_COLUMNS)
 
 
 def test_shipped_stops_load_cleanly_and_land_on_key_dates():
-    records = load_dataset().records
-    stops, problems = load_stops(STOPS_PATH, date_span(records))
+    dataset = load_dataset()
+    stops, problems = load_stops(STOPS_PATH, date_span(dataset))
     assert problems == []
     assert len(stops) >= 3
-    assert {stop.date for stop in stops} <= set(key_dates(records))
+    assert {stop.date for stop in stops} <= set(key_dates(dataset))
     assert all(stop.caption for stop in stops)
     assert any(stop.view == "polar" for stop in stops), "the example shows the Arctic view once"
 
