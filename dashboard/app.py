@@ -151,8 +151,7 @@ def render_panel(view: pd.DataFrame) -> None:
             "Country": result.table["country"],
             "Announced": [_state_text(v) for v in result.table["announced"]],
             **{state.capitalize(): [_state_text(v) for v in result.table[state]] for state in PRESENCES},
-            "Status": result.table["status"],
-            "Sources differ": ["⚠ " + c if c else "" for c in result.table["conflict"]],
+            "Differ": ["⚠" if c else "" for c in result.table["conflict"]],
         }
     )
     # A static table: no built-in CSV export that would bypass the extracts' formula guard.
@@ -161,6 +160,10 @@ def render_panel(view: pd.DataFrame) -> None:
         "“not stated”: no source gives a number (never counted as 0). “—”: no contingent in that state. "
         "Each contingent counts once, in the state it is in; the announced number is a separate fact."
     )
+    differing = result.table[result.table["conflict"] != ""]
+    if not differing.empty:
+        with st.expander(f"⚠ Where the sources differ ({len(differing)} countries)"):
+            st.markdown("\n".join(f"- **{md(row.country)}**: {md(row.conflict)}" for row in differing.itertuples()))
 
 
 def render_record(row) -> None:
@@ -277,10 +280,10 @@ def main() -> None:
     if presenting:
         st.html(PRESENTATION_CSS)
 
-    st.title("Arctic Situation Map — Greenland, January 2026")
+    st.title("Arctic Situation Map — Greenland, January–February 2026")
     st.caption(
-        "Diplomacy and allied deployments as reported by the source, as of the chosen date. "
-        "Unknown stays unknown: numbers the source does not state are shown as “not stated”, never 0."
+        "Diplomacy, reactions and allied deployments as the graded sources reported them by the chosen date. "
+        "Unknown stays unknown: numbers no source states are shown as “not stated”, never 0."
     )
     controls = st.columns([1.4, 7, 1.4, 2], vertical_alignment="bottom")
     index = days.index(st.session_state.as_of)

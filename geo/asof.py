@@ -225,8 +225,20 @@ def _places(situation) -> dict[str, dict]:
 
 
 def _claims_by_record(situation, source: str | None = None) -> dict[str, list]:
-    """Each record's claims, best first, each with `known_from`; only `source`'s when given."""
-    frame = situation.claims
+    """Each record's claims, best first, each with `known_from`; only `source`'s when given.
+
+    Worked out once per dataset and source (kept in `situation.derived` when it has one): every
+    step of the slider reuses it."""
+    memo = getattr(situation, "derived", None)
+    if memo is None:
+        return _group_claims(situation.claims, source)
+    key = ("claims_by_record", source)
+    if key not in memo:
+        memo[key] = _group_claims(situation.claims, source)
+    return memo[key]
+
+
+def _group_claims(frame: pd.DataFrame, source: str | None) -> dict[str, list]:
     if source is not None and not frame.empty:
         frame = frame[(frame["source_id"] == source) | (frame["seed_file"] == source)]
     grouped: dict[str, list] = {}

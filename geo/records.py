@@ -101,6 +101,8 @@ class Dataset:
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     rejected: pd.DataFrame = field(default_factory=pd.DataFrame)
     counts: dict[str, FileCount] = field(default_factory=dict)
+    # What geo.asof derives from the claims once per dataset (claims grouped by record, per source).
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_clean(self) -> bool:
