@@ -1,6 +1,8 @@
-"""Presenter controls and the Arctic view, run headless with AppTest: stepping, play, stops, deep links."""
+"""Presenter controls and the Arctic view, run headless with AppTest: stepping, play, stops, deep links.
 
-import datetime as dt
+The app runs on the fixed picture of tests/support/situation.py (ASM_DATA_DIR), whose key dates,
+stops and changes are known; the bundled data grows and is tested through `geo` in test_app.py.
+"""
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -8,9 +10,23 @@ from streamlit.testing.v1 import AppTest
 from geo.asof import key_dates
 from geo.paths import REPO_ROOT
 from geo.records import load_dataset
+from tests.support import situation as fixed
+from tests.support.situation import make_situation_data
 
 APP = str(REPO_ROOT / "dashboard" / "app.py")
-DAYS = key_dates(load_dataset().records)
+DAYS = fixed.KEY_DATES
+
+
+@pytest.fixture(scope="module")
+def fixed_data_dir(tmp_path_factory):
+    made = make_situation_data(tmp_path_factory.mktemp("situation"))
+    assert key_dates(load_dataset(made.data_dir)) == DAYS
+    return made.data_dir
+
+
+@pytest.fixture(autouse=True)
+def on_fixed_data(monkeypatch, fixed_data_dir):
+    monkeypatch.setenv("ASM_DATA_DIR", str(fixed_data_dir))
 
 
 def run_app(**query) -> AppTest:
@@ -64,18 +80,18 @@ def test_play_steps_to_the_end_and_stops():
 def test_bad_deep_link_date_warns_and_falls_back_to_default(raw, notice):
     app = run_app(date=raw)
     assert any(notice in warning.value for warning in app.warning)
-    assert app.select_slider(key="as_of").value == dt.date(2026, 1, 15)
+    assert app.select_slider(key="as_of").value == fixed.DEFAULT_DATE
 
 
 def test_deep_link_between_changes_snaps_back_with_a_notice():
-    app = run_app(date="2026-01-17")
-    assert app.select_slider(key="as_of").value == dt.date(2026, 1, 15)
-    assert any("Nothing changed on 2026-01-17" in warning.value for warning in app.warning)
+    app = run_app(date="2026-01-18")
+    assert app.select_slider(key="as_of").value == fixed.ARRIVALS
+    assert any("Nothing changed on 2026-01-18" in warning.value for warning in app.warning)
 
 
 def test_deep_link_reproduces_view_and_date():
     app = run_app(date="2026-01-19", view="polar")
-    assert app.select_slider(key="as_of").value == dt.date(2026, 1, 19)
+    assert app.select_slider(key="as_of").value == fixed.NATO
     assert app.radio(key="view").value == "polar"
 
 
@@ -87,21 +103,27 @@ def test_unknown_view_in_link_falls_back_with_notice():
 
 def test_briefing_stop_sets_date_view_and_caption():
     app = run_app()
-    app.sidebar.button(key="stop-2").click().run()  # the shipped third stop: 2026-01-15 in the polar view
-    assert app.select_slider(key="as_of").value == dt.date(2026, 1, 15)
+    app.sidebar.button(key="stop-2").click().run()  # the fixture's third stop: 2026-01-17 in the polar view
+    assert app.select_slider(key="as_of").value == fixed.ARRIVALS
     assert app.radio(key="view").value == "polar"
     assert any("Arctic view" in info.value for info in app.info)
     button(app, "Stop ▶").click().run()
-    assert app.select_slider(key="as_of").value == dt.date(2026, 1, 19)
+    assert app.select_slider(key="as_of").value == fixed.NATO
     assert any("NATO" in info.value for info in app.info)
 
 
 def test_changes_since_marks_new_and_changed_records():
-    app = run_app(date="2026-01-20")
-    app.selectbox(key="since").set_value(dt.date(2026, 1, 15)).run()
+    app = run_app(date=fixed.NATO_AFTER.isoformat())
+    app.selectbox(key="since").set_value(fixed.FIRST).run()
     text = " ".join(m.value for m in app.markdown)
-    assert "**1 change(s) since 2026-01-15**" in text
-    assert "**STATUS CHANGED**" in text  # the NATO meeting: planned on the 15th, unconfirmed on the 20th
+    # Since the 15th: Germany and France arrived, the NATO meeting (planned) went unconfirmed, and the
+    # Danish remark of the 17th is new.
+    assert "**4 change(s) since 2026-01-15**" in text
+    assert text.count("**STATUS CHANGED**") == 3
+    assert text.count("**NEW**") == 1
+    app.selectbox(key="since").set_value(fixed.ARRIVALS).run()
+    text = " ".join(m.value for m in app.markdown)
+    assert "**1 change(s) since 2026-01-17**" in text  # only the NATO meeting: pending, then unconfirmed
 
 
 def test_presentation_layout_from_link():
