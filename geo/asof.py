@@ -257,10 +257,14 @@ def known_days(situation) -> list[dt.date]:
 def key_dates(situation) -> list[dt.date]:
     """The days on which the as-of view changes: a claim becomes known or a planned event's status moves."""
     days = set(known_days(situation))
-    for claim in situation.claims.itertuples(index=False):
-        if claim.status == "planned":
-            days.add(claim.date)
-            days.add((claim.date_latest or claim.date) + ONE_DAY)
+    for claims in _claims_by_record(situation).values():
+        for claim in claims:
+            if claim.status != "planned":
+                continue
+            for turn in (claim.date, (claim.date_latest or claim.date) + ONE_DAY):
+                # the plan's status moves that day unless a report of what happened is known by then
+                if not any(STATUS_ORDER[c.status] > STATUS_ORDER["planned"] and c.known_from <= turn for c in claims):
+                    days.add(turn)
     return sorted(days)
 
 

@@ -196,3 +196,40 @@ def test_sources_extract_matches_the_hand_checked_file(situation, tmp_path):
     out = tmp_path / "sources.csv"
     assert extract_main(["--as-of", "2026-01-18", "--format", "sources", "--data-dir", str(data), "-o", str(out)]) == 0
     assert out.read_bytes() == (EXPECTED / "claims_model_sources.csv").read_bytes()
+
+
+SEED_FILE = "000_2867a99da07c248b.txt"
+VISIBLE = ["record_id", "status", "presence", "personnel", "place", "sources", "conflict", "date", "date_end"]
+
+
+def test_every_step_of_the_bundled_data_changes_what_a_viewer_sees():
+    dataset = load_dataset()
+    days = key_dates(dataset)
+    assert days[0] == day("2026-01-14") and days[-1] <= day("2026-02-28")
+    shown = [as_of_view(dataset, d)[VISIBLE].astype(str).to_csv(index=False) for d in days]
+    unchanged = [str(d) for d, before, after in zip(days[1:], shown, shown[1:]) if before == after]
+    assert unchanged == []
+
+
+def test_the_seed_alone_gives_the_article_s_picture(tmp_path):
+    out = tmp_path / "seed.csv"
+    assert extract_main(["--as-of", "2026-01-20", "--source", SEED_FILE, "-o", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 14 and {row["source"] for row in rows} == {SEED_FILE}
+    assert {row["sources"] for row in rows} == {"seed-2026-01-15"} and {row["reliability"][0] for row in rows} == {"F"}
+    deployments = {row["actor_iso3"]: row["personnel"] for row in rows if row["kind"] == "deployment"}
+    assert deployments == {"DNK": "", "FRA": "", "DEU": "13", "NOR": "", "SWE": "", "GBR": "1"}  # unknown stays blank
+    brussels = next(row for row in rows if row["record_id"] == "nato-brussels-meeting")
+    assert brussels["status"] == "unconfirmed"  # the seed alone never says it was held
+
+
+def test_the_bundled_data_says_the_brussels_meeting_was_held():
+    brussels = as_of_view(load_dataset(), day("2026-01-20")).set_index("record_id").loc["nato-brussels-meeting"]
+    assert brussels.status == "held" and brussels.source_count >= 2
+
+
+def test_an_unknown_source_is_refused_in_a_sentence(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        extract_main(["--as-of", "2026-01-20", "--source", "no-such-source"])
+    assert exit_info.value.code == 2
+    assert "--source 'no-such-source' is not a source_id" in capsys.readouterr().err
