@@ -5,7 +5,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 SEEDS_DIR = REPO_ROOT / "seeds"
-DICTIONARY_PATH = DATA_DIR / "dictionary.csv"
+DICTIONARY_PATH = DATA_DIR / "dictionary.csv"  # generated from the contract below
+DATAPACKAGE_PATH = DATA_DIR / "datapackage.json"
+SCHEMAS_DIR = DATA_DIR / "schemas"
 BASEMAP_PATH = DATA_DIR / "basemap" / "ne_10m_countries_north_atlantic.geojson"
 STOPS_PATH = DATA_DIR / "stops.csv"
 

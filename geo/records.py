@@ -21,7 +21,7 @@ import pandas as pd
 import pycountry
 
 from geo.dictionary import Column, load_dictionary
-from geo.paths import BASEMAP_PATH, DATA_DIR, DICTIONARY_PATH, seeds_dir_for
+from geo.paths import BASEMAP_PATH, DATA_DIR, DATAPACKAGE_PATH, seeds_dir_for
 
 RECORDS_FILE = "records.csv"
 PLACES_FILE = "places.csv"
@@ -39,7 +39,7 @@ PRESENCE_STATUSES = ("arrived", "left")
 PRESENCE_KINDS = ("deployment", "visit", "mission")
 # Sources that may support a record but never be its only basis (aggregators, rewrites, propaganda).
 UNRELIABLE = {"E"}
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")  # a letter first: never read as a number or date
 PARTICIPANT_PATTERN = re.compile(r"^[^;()]+ \([^;()]+\)$")
 UTF8_BOM = b"\xef\xbb\xbf"
 SIDECAR_SUFFIX = ".meta.json"
@@ -299,7 +299,7 @@ def _check_value(column: Column, value: str) -> str | None:
     """What is wrong with one non-blank value of a column, or None."""
     kind = column.type
     if kind == "id" and not ID_PATTERN.match(value):
-        return f"'{value}' is not an id: use lowercase letters, digits and single hyphens"
+        return f"'{value}' is not an id: start with a lowercase letter, then lowercase letters, digits and single hyphens"
     if kind == "enum" and value not in column.allowed_values():
         guess = difflib.get_close_matches(value, column.allowed_values(), n=1)
         hint = f"did you mean '{guess[0]}'?" if guess else f"allowed: {', '.join(column.allowed_values())}"
@@ -543,7 +543,7 @@ def _word_count(text: str) -> int:
 def load_dataset(
     data_dir: Path = DATA_DIR,
     seeds_dir: Path | None = None,
-    dictionary_path: Path = DICTIONARY_PATH,
+    dictionary_path: Path = DATAPACKAGE_PATH,
     basemap_path: Path = BASEMAP_PATH,
 ) -> Dataset:
     """Read and validate places, sources, records, claims and the rejected log; join them.

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from geo.asof import date_span
 from geo.dictionary import load_dictionary
-from geo.paths import DATA_DIR, DICTIONARY_PATH, STOPS_PATH
+from geo.paths import DATA_DIR, DATAPACKAGE_PATH, STOPS_PATH
 from geo.records import Dataset, Problem, check_table_shape, load_dataset
 from geo.stops import Stop, load_stops
 
@@ -67,7 +67,7 @@ def check_stops(path: Path, dataset: Dataset) -> tuple[list[Stop], list[Problem]
     """The stops file: its shape against the dictionary first, then `load_stops` as the app runs it,
     against the valid records' dates. A file whose shape is wrong is not read further (load_stops
     expects rows that line up with the header), so fix those problems first."""
-    columns = load_dictionary(DICTIONARY_PATH).get(STOPS_FILE)
+    columns = load_dictionary(DATAPACKAGE_PATH).get(STOPS_FILE)
     if columns:
         shape_problems = check_table_shape(path, columns)
         if shape_problems:

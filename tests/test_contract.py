@@ -1,0 +1,78 @@
+"""The data contract: data/datapackage.json and data/schemas/ are the one definition of every data
+file and extract, checked here with the reference implementation (`frictionless validate`), not
+with project code."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo.dictionary import load_dictionary, render_dictionary
+from geo.paths import DATA_DIR, DATAPACKAGE_PATH, DICTIONARY_PATH, REPO_ROOT, SCHEMAS_DIR
+
+FRICTIONLESS = str(Path(sys.executable).with_name("frictionless"))
+
+
+def frictionless(*args: str, cwd: Path) -> dict:
+    done = subprocess.run([FRICTIONLESS, "validate", "--json", "--trusted", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return json.loads(done.stdout)
+
+
+def errors(report: dict) -> list[tuple]:
+    return [
+        (task["name"], error.get("rowNumber"), error.get("fieldName"), error["type"])
+        for task in report["tasks"]
+        for error in task["errors"]
+    ]
+
+
+def test_the_data_files_meet_the_contract_foreign_keys_included():
+    report = frictionless("datapackage.json", cwd=DATA_DIR)
+    assert report["valid"], errors(report)
+    assert {task["name"] for task in report["tasks"]} == {"places", "sources", "records", "claims", "rejected", "stops"}
+
+
+def test_a_broken_copy_fails_with_its_file_row_and_field(tmp_path):
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy, ignore=shutil.ignore_patterns("basemap"))
+    lines = (copy / "claims.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    fields = lines[5].rstrip("\n").split(",")
+    fields[header.index("credibility")] = "9"
+    fields[header.index("record_id")] = "no-such-record"
+    lines[5] = ",".join(fields) + "\n"
+    (copy / "claims.csv").write_text("".join(lines), encoding="utf-8")
+    found = errors(frictionless("datapackage.json", cwd=copy))
+    assert ("claims", 6, "credibility", "constraint-error") in found
+    assert any(error[:2] == ("claims", 6) and error[3] == "foreign-key" for error in found), found
+
+
+@pytest.mark.parametrize(
+    ("arguments", "schema"),
+    [
+        pytest.param(["--as-of", "2026-01-20"], "extract.csv.schema.json", id="csv"),
+        pytest.param(["--as-of", "2026-01-20", "--since", "2026-01-15"], "extract_since.csv.schema.json", id="csv-since"),
+        pytest.param(["--as-of", "2026-02-28", "--format", "sources"], "extract_sources.csv.schema.json", id="sources"),
+    ],
+)
+def test_fresh_extracts_meet_their_schemas(tmp_path, arguments, schema):
+    out = tmp_path / "extract.csv"
+    subprocess.run([sys.executable, "-m", "geo.extract", *arguments, "-o", str(out)], cwd=REPO_ROOT, check=True, timeout=120)
+    report = frictionless("extract.csv", "--schema", str(SCHEMAS_DIR / schema), "--encoding", "utf-8-sig", cwd=tmp_path)
+    assert report["valid"], errors(report)
+    assert report["tasks"][0]["stats"]["rows"] > 0
+
+
+def test_the_dictionary_a_person_reads_is_generated_from_the_contract():
+    assert DICTIONARY_PATH.read_text(encoding="utf-8") == render_dictionary(), "run: python -m geo.dictionary"
+
+
+def test_every_contract_field_names_its_type_values_and_blank():
+    for file, columns in load_dictionary(DATAPACKAGE_PATH).items():
+        for column in columns:
+            assert column.type and column.allowed and column.blank_means and column.description, (file, column.name)
