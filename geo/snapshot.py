@@ -315,7 +315,9 @@ def render_snapshot(
     figure.render()  # fills the figure's header, body and script parts from the map and its layers
 
     result = contributions(view)
-    contribution_rows = [_contribution_row(row) for row in result.table.to_dict("records")]
+    # Not to_dict("records"): it turns NA ("not stated") into None ("no contingent in that state").
+    table = result.table
+    contribution_rows = [_contribution_row(dict(zip(table.columns, values))) for values in table.itertuples(index=False, name=None)]
     unplaced = view[~view["record_id"].isin(drawn_record_ids(view))]
     cited = [source for value in view["sources"] for source in value.split(";")]
     sources = situation.sources[situation.sources["source_id"].isin(cited)].sort_values(["published", "source_id"])

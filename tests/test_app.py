@@ -241,8 +241,12 @@ def test_contributions_table_shows_not_stated_and_never_zero(on_fixed_data):
     assert (table.loc["Germany", "On the ground"], table.loc["Germany", "Left"]) == ("15", "—")
     cells = table[list(PANEL_STATES)].to_numpy().ravel()
     assert "0" not in cells and "" not in cells and not any(pd.isna(cell) for cell in cells)
-    assert table.loc["Germany", "Sources differ"].startswith("⚠ personnel (deployed): 15")
-    assert table.loc["France", "Sources differ"] == ""
+    assert (table.loc["Germany", "Differ"], table.loc["France", "Differ"]) == ("⚠", "")
+    (differ,) = [e for e in at.expander if e.label.startswith("⚠ Where the sources differ")]
+    assert re.search(r"\((\d+) countr", differ.label).group(1) == "1", differ.label
+    assert unescape(differ.markdown[0].value) == (
+        "- **Germany**: personnel (deployed): 15 [test-wire-2026-01-17; test-daily-2026-01-17] / 13 [seed-2026-01-15]"
+    )
 
 
 def test_contributions_table_of_the_bundled_data_matches_the_geo_core(dataset):
@@ -418,6 +422,8 @@ def broken_data_dir(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     shutil.copytree(SEEDS_DIR, tmp_path / "seeds")
+    shutil.copytree(data, tmp_path / "intact" / "data")  # the same bytes unbroken (the bundled files may move on)
+    shutil.copytree(SEEDS_DIR, tmp_path / "intact" / "seeds")
     with open(data / "records.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     header = rows[0]
@@ -429,7 +435,7 @@ def broken_data_dir(tmp_path):
     return data
 
 
-def test_broken_row_shows_the_banner_and_every_valid_record(monkeypatch, broken_data_dir, dataset):
+def test_broken_row_shows_the_banner_and_every_valid_record(monkeypatch, broken_data_dir):
     monkeypatch.setenv("ASM_DATA_DIR", str(broken_data_dir))
     at = run_app()
     records = read_csv_rows(broken_data_dir / "records.csv")
@@ -450,7 +456,8 @@ def test_broken_row_shows_the_banner_and_every_valid_record(monkeypatch, broken_
     for claim in leaning:
         assert f"claims.csv:{claim['_line']}: record_id:" in problems
     # Every other record is shown as the intact data shows it.
-    intact = as_of_view(dataset, default_date(dataset))
+    whole = load_dataset(broken_data_dir.parent / "intact" / "data")
+    intact = as_of_view(whole, default_date(whole))
     valid = intact[intact["record_id"] != BROKEN_RECORD]
     assert metric_count(at) == len(valid)
     assert listed_titles(at) == list(valid["title"].tail(RECORD_CARDS_MAX))

@@ -29,9 +29,9 @@ from geo.records import load_dataset
 from geo.snapshot import data_version, inline_leaflet_assets, main
 from tests.support.browser import OfflineGuard, streamlit_server
 
-RECORDS = load_dataset().records
-DAYS = key_dates(RECORDS)
-LATEST = default_date(RECORDS)
+DATASET = load_dataset()
+DAYS = key_dates(DATASET)
+LATEST = default_date(DATASET)
 HOSTILE_TITLE = "<img src=x onerror=window.__pwned=1>"
 HOSTILE_SUMMARY = "<script>window.__pwned=2</script>"
 HOSTILE_NOTE = '"><svg onload=window.__pwned=3>'
@@ -81,12 +81,19 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def view_of(as_of: dt.date, since: dt.date | None, records=RECORDS):
-    return changes_since(records, since, as_of) if since else as_of_view(records, as_of)
+def view_of(as_of: dt.date, since: dt.date | None, situation=DATASET):
+    return changes_since(situation, since, as_of) if since else as_of_view(situation, as_of)
+
+
+def marked(view):
+    """The records drawn as markers: at a site or city, and a deployment only while on the ground."""
+    at_point = view["geo_precision"].isin(["site", "city"])
+    present = (view["kind"] != "deployment") | (view["presence"] == "on the ground")
+    return view[at_point & present]
 
 
 def placed_points(view) -> int:
-    return int(view["geo_precision"].isin(["site", "city"]).sum())
+    return len(marked(view))
 
 
 def routes(view) -> int:
@@ -117,8 +124,8 @@ def hostile_data(folder: Path) -> tuple[Path, str]:
     data_dir = folder / "data"
     shutil.copytree(DATA_DIR, data_dir)
     shutil.copytree(SEEDS_DIR, folder / "seeds")
-    view = as_of_view(RECORDS, LATEST)
-    target = view[view["geo_precision"].isin(["site", "city"])].iloc[0]
+    view = as_of_view(DATASET, LATEST)
+    target = marked(view).iloc[0]
 
     def rewrite(path: Path, key: str, wanted: str, changes: dict) -> None:
         with open(path, encoding="utf-8", newline="") as handle:
@@ -176,7 +183,7 @@ def test_page_links_nothing_remote(latest_page):
 
 def test_page_shows_summary_titles_quotes_and_unknowns(latest_page):
     text = read_page(latest_page.read_text(encoding="utf-8")).text
-    view = as_of_view(RECORDS, LATEST)
+    view = as_of_view(DATASET, LATEST)
     assert contributions(view).summary in text
     for row in view.itertuples():
         assert squash(row.title) in text
@@ -186,12 +193,24 @@ def test_page_shows_summary_titles_quotes_and_unknowns(latest_page):
     assert text.count("Where not stated") == len(unplaced)
 
 
-def test_sources_carry_their_sidecar_metadata(latest_page):
-    text = read_page(latest_page.read_text(encoding="utf-8")).text
-    for source in sorted(set(as_of_view(RECORDS, LATEST)["source"])):
-        meta = json.loads((SEEDS_DIR / (Path(source).stem + ".meta.json")).read_text(encoding="utf-8"))
-        for key in ("report_date", "document_type", "obtained"):
-            assert squash(meta[key]) in text, (source, key)
+def test_sources_table_lists_every_cited_source_with_its_grade(latest_page):
+    """Was: each held source's sidecar metadata. The page now lists the sources table instead (one
+    row per cited source: publisher, origin, grade, publication date, link or held file)."""
+    page = read_page(latest_page.read_text(encoding="utf-8"))
+    cited = {source for value in as_of_view(DATASET, LATEST)["sources"] for source in value.split(";")}
+    sources = DATASET.sources[DATASET.sources["source_id"].isin(cited)]
+    assert len(sources) == len(cited), "every cited source is a valid source"
+    rows = [squash(row) for row in re.findall(r"<tr><td>(.*?)</tr>", latest_page.read_text(encoding="utf-8"), re.S)]
+    assert len([row for row in rows if 'class="url"' in row]) == len(sources)
+    for source in sources.itertuples():
+        (row,) = [read_page(r).text for r in rows if r.startswith(source.source_id + "<") or r.startswith(source.source_id + " <")]
+        for value in (source.publisher, source.origin, source.reliability, source.published.isoformat()):
+            assert squash(value) in row, (source.source_id, value)
+        assert squash(source.url or "held document") in row
+        if source.seed_file:
+            assert f"held in seeds/: {source.seed_file}" in row
+    seed_meta = json.loads((SEEDS_DIR / "000_2867a99da07c248b.meta.json").read_text(encoding="utf-8"))
+    assert seed_meta["report_date"] in page.text
 
 
 def test_data_version_names_the_files_and_the_commit():
@@ -243,14 +262,14 @@ def test_rejected_rows_are_listed_in_the_page_not_dropped_silently(tmp_path, cap
     shutil.copytree(SEEDS_DIR, tmp_path / "seeds")
     records_csv = tmp_path / "data" / "records.csv"
     lines = records_csv.read_text(encoding="utf-8").split("\n")
-    first = RECORDS.sort_values("line").iloc[0]
-    broken = lines[first.line - 1].replace(first.date.isoformat(), "2026-13-01", 1)
+    first = DATASET.records.sort_values("line").iloc[0]  # records carry no date now: break its kind
+    broken = lines[first.line - 1].replace(f",{first.kind},", ",no-such-kind,", 1)
     assert broken != lines[first.line - 1]
     lines[first.line - 1] = broken
     records_csv.write_text("\n".join(lines), encoding="utf-8")
     output = tmp_path / "briefing.html"
     assert main(["--as-of", LATEST.isoformat(), "--data-dir", str(tmp_path / "data"), "-o", str(output)]) == 0
-    where = f"records.csv:{first.line}: date:"
+    where = f"records.csv:{first.line}: kind:"
     assert where in capsys.readouterr().err
     text = read_page(output.read_text(encoding="utf-8")).text
     assert "problem(s) in the data files: rejected records are not shown" in text
@@ -334,10 +353,13 @@ def test_snapshot_draws_offline_from_a_file(browser, tmp_path, as_of, view_name,
         table = contributions(view).table
         rows = page.locator("section.contributions tbody tr")
         assert rows.count() == len(table)
-        for index, row in enumerate(table.itertuples()):
+        for index, country in enumerate(table["country"]):
             cells = rows.nth(index).locator("td")
-            assert cells.nth(0).inner_text() == row.country
-            assert cells.nth(1).inner_text() == ("not stated" if pd.isna(row.personnel) else str(int(row.personnel)))
+            assert cells.nth(0).inner_text() == country
+            for column, state in enumerate(("announced", "under way", "on the ground", "left"), start=1):
+                value = table.at[index, state]  # None: no contingent in that state; NA: not stated, never 0
+                wanted = "—" if value is None else "not stated" if value is pd.NA else str(int(value))
+                assert cells.nth(column).inner_text() == wanted, (country, state)
     finally:
         page.context.close()
 
@@ -391,7 +413,7 @@ def test_dashboard_button_downloads_the_snapshot_of_the_shown_view(browser, tmp_
             context.close()
     html = saved.read_text(encoding="utf-8")
     text = read_page(html).text
-    view = as_of_view(RECORDS, LATEST)
+    view = as_of_view(DATASET, LATEST)
     assert f"As of {LATEST.strftime('%A %d %B %Y')}" in text
     assert contributions(view).summary in text
     assert all(squash(title) in text for title in view["title"])
