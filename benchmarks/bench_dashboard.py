@@ -19,10 +19,11 @@ For each data size and each repeat this starts the real app (`streamlit run dash
 - zoom and centre kept (the map is zoomed in first; window.asmMap's zoom/centre after each step);
 - the server's peak resident memory (VmHWM of the streamlit process and any children).
 
-Sizes: `bundled` is data/; a number N generates N synthetic records (benchmarks/synthetic_data.py,
-random.Random(--seed)) into a temporary data folder. `--reference` also measures a minimal app
-(benchmarks/reference_app.py: a select_slider and one GeoJSON layer of points) with the same
-harness, for comparison on this machine. Results are printed as a table and written as JSON to
+Sizes: `bundled` is data/; a number N generates N synthetic records with their sources and claims
+(benchmarks/synthetic_data.py, random.Random(--seed)) into a temporary data folder. Every folder
+must validate with zero problems (synthetic_data.check_clean), or the run stops. `--reference`
+also measures a minimal app (benchmarks/reference_app.py: a select_slider and one GeoJSON layer of
+points) with the same harness, for comparison on this machine. Results are printed as a table and written as JSON to
 benchmarks/results/ (git-ignored). This is a benchmark, not a test: it asserts nothing about time.
 """
 
@@ -56,7 +57,7 @@ from geo.basemap import load_basemap  # noqa: E402
 from geo.geometry import outlines_by_iso3  # noqa: E402
 from geo.mapview import drawn_record_ids, record_features  # noqa: E402
 from geo.paths import DATA_DIR  # noqa: E402
-from geo.records import load_dataset  # noqa: E402
+from geo.records import Dataset, load_dataset  # noqa: E402
 from synthetic_data import check_clean, write_synthetic_data  # noqa: E402
 from tests.support.browser import launch_chromium, streamlit_server  # noqa: E402
 
@@ -207,13 +208,12 @@ class Plan:
     layer: dict[dt.date, str]  # a fingerprint of the record layer: equal means the map does not change
 
 
-def plan_for(data_dir: Path, reference: bool = False, view_name: str = "mercator") -> Plan:
-    records = load_dataset(data_dir).records
-    days = key_dates(records)
+def plan_for(dataset: Dataset, reference: bool = False, view_name: str = "mercator") -> Plan:
+    days = key_dates(dataset)
     outlines = outlines_by_iso3(load_basemap())
     drawn, layer = {}, {}
     for day in days:
-        view = as_of_view(records, day)
+        view = as_of_view(dataset, day)
         ids = drawn_record_ids(view)
         drawn[day] = sorted(ids)
         if reference:  # the minimal app draws each placed record as a point with its status
@@ -221,7 +221,7 @@ def plan_for(data_dir: Path, reference: bool = False, view_name: str = "mercator
             layer[day] = json.dumps(sorted(zip(placed["record_id"], placed["status"])))
         else:
             layer[day] = json.dumps(record_features(view, outlines, view_name), sort_keys=True, default=str)
-    return Plan(days=days, default=default_date(records), drawn=drawn, layer=layer)
+    return Plan(days=days, default=default_date(dataset), drawn=drawn, layer=layer)
 
 
 def memory_mib(pid: int) -> tuple[float | None, float | None]:
@@ -355,7 +355,7 @@ def percentile(values: list[float], q: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
 
 
-def summarise(size: str, records: int, app: str, sessions: list[Session]) -> dict:
+def summarise(size: str, records: int, app: str, sessions: list[Session], claims: int | None = None) -> dict:
     """Medians over every repeat; the step figures count only steps where the map changes."""
     changing = [s.ms for session in sessions for s in session.steps if s.map_changes]
     unchanged = [s.ms for session in sessions for s in session.steps if not s.map_changes]
@@ -366,6 +366,7 @@ def summarise(size: str, records: int, app: str, sessions: list[Session]) -> dic
         "size": size,
         "app": app,
         "records": records,
+        "claims": claims,
         "repeats": len(sessions),
         "cold_start_s_median": statistics.median(s.cold_start_s for s in sessions),
         "step_ms_median": statistics.median(changing) if changing else None,
@@ -444,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sizes = [size.strip() for size in args.sizes.split(",") if size.strip()]
     apps = ([] if args.no_product else ["dashboard"]) + (["reference"] if args.reference else [])
-    span = date_span(load_dataset().records)
+    span = date_span(load_dataset())
     summaries, raw = [], []
     started = dt.datetime.now().astimezone()
     with tempfile.TemporaryDirectory(prefix="asm-bench-") as scratch, sync_playwright() as playwright:
@@ -456,10 +457,10 @@ def main(argv: list[str] | None = None) -> int:
                 data_dir = DATA_DIR
             else:
                 data_dir = write_synthetic_data(Path(scratch) / f"size-{size}", int(size), args.seed, span)
-                check_clean(data_dir)
-            records = len(load_dataset(data_dir).records)
+            dataset = check_clean(data_dir)  # loaded once here: the bundled data must validate too
+            records, claims = len(dataset.records), len(dataset.claims)
             for app in apps:
-                plan = plan_for(data_dir, reference=app == "reference", view_name=args.view)
+                plan = plan_for(dataset, reference=app == "reference", view_name=args.view)
                 sessions = []
                 for repeat in range(args.repeats):
                     server_cm = reference_server(data_dir, log_dir) if app == "reference" else streamlit_server(
@@ -475,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
                         + f" ms, RSS {session.peak_rss_mib or 0:.0f} MiB",
                         flush=True,
                     )
-                summaries.append(summarise(size, records, app, sessions))
+                summaries.append(summarise(size, records, app, sessions, claims))
                 raw.append({"size": size, "app": app, "sessions": [asdict(s) for s in sessions]})
         browser_version = browser.version
         browser.close()

@@ -63,9 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     global PROFILER
     with tempfile.TemporaryDirectory(prefix="asm-profile-") as scratch:
         if args.size != "bundled":
-            data_dir = write_synthetic_data(Path(scratch), int(args.size), args.seed, date_span(load_dataset().records))
-            check_clean(data_dir)
+            data_dir = write_synthetic_data(Path(scratch), int(args.size), args.seed, date_span(load_dataset()))
             os.environ["ASM_DATA_DIR"] = str(data_dir)
+        situation = check_clean(Path(os.environ.get("ASM_DATA_DIR", REPO_ROOT / "data")))
         app = AppTest.from_file(str(APP), default_timeout=600)
         first_profiler = PROFILER = cProfile.Profile() if args.first else None
         started = time.perf_counter()
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         if app.exception:
             print(app.exception)
             return 1
-        days = key_dates(load_dataset(Path(os.environ.get("ASM_DATA_DIR", REPO_ROOT / "data"))).records)
+        days = key_dates(situation)
         index = max(days.index(app.session_state["as_of"]) - 1, 0)  # one key date back
         app.session_state["as_of"] = days[index]
         profiler = PROFILER = cProfile.Profile()

@@ -1,7 +1,7 @@
 """A minimal Streamlit + folium app, the yardstick for the dashboard's slider step (benchmarks only).
 
-A date slider and one GeoJSON layer of points (the records known as of the date, each a small div
-marker with its record id) handed to st_folium as `feature_group_to_add` on a bare map. No basemap,
+A date slider and one GeoJSON layer of points (the records known as of the date, resolved from
+their claims by geo.asof.as_of_view, each a small div marker with its record id) handed to st_folium as `feature_group_to_add` on a bare map. No basemap,
 no panel, no extract. bench_dashboard.py --reference runs it from a temporary folder whose
 `static/` links to dashboard/static (Leaflet served locally), with ASM_DATA_DIR set.
 """
@@ -36,14 +36,14 @@ class ExposeMap(MacroElement):
 
 
 @st.cache_resource
-def records(folder: str):
-    return load_dataset(Path(folder)).records
+def dataset(folder: str):
+    return load_dataset(Path(folder))
 
 
-frame = records(os.environ.get("ASM_DATA_DIR", str(DATA_DIR)))
-days = key_dates(frame)
-as_of = st.select_slider("As of", options=days, value=default_date(frame))
-view = as_of_view(frame, as_of)
+situation = dataset(os.environ.get("ASM_DATA_DIR", str(DATA_DIR)))
+days = key_dates(situation)
+as_of = st.select_slider("As of", options=days, value=default_date(situation))
+view = as_of_view(situation, as_of)  # records resolved from the claims known by then
 placed = view[view["lat"].notna() & view["geo_precision"].notna()]
 features = [
     {
