@@ -19,7 +19,7 @@ import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from dashboard import support  # noqa: E402
-from dashboard.support import md  # noqa: E402
+from dashboard.support import md, md_code  # noqa: E402
 from geo.asof import (  # noqa: E402
     CHANGE_NONE,
     STATUS_LABELS,
@@ -57,16 +57,29 @@ PRESENTATION_CSS = """
 """
 
 
-def parse_query_date(raw: str | None, days: list[dt.date]) -> tuple[dt.date | None, str | None]:
-    """The key date a `?date=` asks for (snapped back to the last change), and a notice if needed."""
+LINK_VALUE_SHOWN_MAX = 80  # characters of a link's value quoted back in a notice; the rest is cut
+
+
+def quote_link_value(raw: str) -> str:
+    """A value taken from the address, for a notice: shortened, and in a code span, so it shows as
+    typed and Markdown never turns it into a link, an image, HTML or bold text."""
+    return md_code(raw if len(raw) <= LINK_VALUE_SHOWN_MAX else raw[:LINK_VALUE_SHOWN_MAX] + "…")
+
+
+def parse_query_date(
+    raw: str | None, days: list[dt.date], name: str = "date", fallback: str = "showing the default view"
+) -> tuple[dt.date | None, str | None]:
+    """The key date a `?date=` (or `?since=`) asks for, snapped back to the last change, and a notice
+    if needed. The notice names the parameter and the accepted form, and quotes the value as text."""
     if raw is None:
         return None, None
+    accepted = f"use `?{name}=YYYY-MM-DD`, a day from {days[0]} to {days[-1]}"
     try:
         wanted = dt.date.fromisoformat(raw)
     except ValueError:
-        return None, f"The link's date '{raw}' is not a date (expected YYYY-MM-DD); showing the default view."
+        return None, f"The link's `?{name}=` value {quote_link_value(raw)} is not a date; {accepted}. Now {fallback}."
     if not days[0] <= wanted <= days[-1]:
-        return None, f"The link's date {wanted} is outside the records ({days[0]} to {days[-1]}); showing the default view."
+        return None, f"The link's `?{name}=` date {wanted} is outside the records; {accepted}. Now {fallback}."
     snapped = max(day for day in days if day <= wanted)
     if snapped != wanted:
         return snapped, f"Nothing changed on {wanted}; showing {snapped}, the last change before it (the view is the same)."
@@ -74,7 +87,9 @@ def parse_query_date(raw: str | None, days: list[dt.date]) -> tuple[dt.date | No
 
 
 def initialise_from_url(days: list[dt.date], default: dt.date) -> list[str]:
-    """On a session's first run, take date, view and since from the URL; return notices for bad values."""
+    """On a session's first run, take date, view and since from the URL; return notices for bad values.
+
+    Every notice is Markdown in which the link's own text is a code span (`quote_link_value`)."""
     notices: list[str] = []
     if "as_of" in st.session_state:
         return notices
@@ -85,14 +100,21 @@ def initialise_from_url(days: list[dt.date], default: dt.date) -> list[str]:
         notices.append(notice)
     view = params.get("view", "mercator")
     if view not in VIEWS:
-        notices.append(f"The link's view '{view}' is unknown (use {' or '.join(VIEWS)}); showing Web Mercator.")
+        accepted = " or ".join(f"`?view={name}`" for name in VIEWS)
+        notices.append(f"The link's `?view=` value {quote_link_value(view)} is unknown; use {accepted}. Now showing Web Mercator.")
         view = "mercator"
     st.session_state.view = view
     since_raw = params.get("since")
     if since_raw:
-        since, notice = parse_query_date(since_raw, days)
-        if notice or since is None or since >= st.session_state.as_of:
-            notices.append(f"The link's 'since' date '{since_raw}' is not an earlier date of the records; changes are off.")
+        since, notice = parse_query_date(since_raw, days, name="since", fallback="changes are off")
+        if notice and since is None:
+            notices.append(notice)
+        elif notice or since >= st.session_state.as_of:
+            notices.append(
+                f"The link's `?since=` value {quote_link_value(since_raw)} is not an earlier date of the records; "
+                f"use `?since=YYYY-MM-DD`, one of the slider's dates before the date shown ({st.session_state.as_of}). "
+                "Now changes are off."
+            )
         else:
             st.session_state.since = since
     return notices

@@ -104,6 +104,21 @@ def install_leaflet() -> Path:
     return target
 
 
+def md_code(text: object) -> str:
+    """Text as a Markdown code span: shown exactly as typed, in monospace.
+
+    For text a reader did not write (a link's parameters): Markdown and HTML are not interpreted
+    inside a code span, and neither are bare URLs, which GitHub-flavoured Markdown (Streamlit's)
+    turns into live links even when `md` has escaped their punctuation. The fence is one backtick
+    longer than any run in the text; a space pads text that starts or ends with a backtick or a
+    space (Markdown strips exactly one each side).
+    """
+    shown = " ".join(str(text).splitlines()) or " "
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)
+    pad = " " if shown[0] in "` " or shown[-1] in "` " else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
 def md(text: object) -> str:
     """Text that Markdown shows literally: every ASCII punctuation mark backslash-escaped."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")

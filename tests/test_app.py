@@ -240,7 +240,7 @@ def test_map_built_like_the_app_sends_only_local_assets(monkeypatch, dataset, ba
     [
         pytest.param("2026-01-19", D19, None, id="a-key-date"),
         pytest.param("2026-01-17", D15, "Nothing changed on 2026-01-17", id="between-key-dates-snaps-back"),
-        pytest.param("2026-13-45", D15, "'2026-13-45' is not a date", id="malformed-falls-back"),
+        pytest.param("2026-13-45", D15, "value `2026-13-45` is not a date", id="malformed-falls-back"),
         pytest.param("2025-06-01", D15, "outside the records", id="out-of-range-falls-back"),
     ],
 )
