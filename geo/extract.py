@@ -9,7 +9,6 @@ dashboard's download buttons call the same functions, so both give the same byte
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
@@ -24,8 +23,9 @@ from shapely.geometry import mapping
 
 from geo.asof import view_as_of
 from geo.basemap import load_basemap
+from geo.cli import ArgumentParser, data_dir_argument, date_argument, require_records_as_of, run, write_output
 from geo.geometry import outlines_by_iso3, record_geometries
-from geo.paths import DATA_DIR
+from geo.paths import DATA_DIR, basemap_path_for
 from geo.records import CHRONOLOGICAL, load_dataset
 
 EXTRACT_COLUMNS = [
@@ -34,6 +34,7 @@ EXTRACT_COLUMNS = [
     "personnel", "personnel_note", "purpose", "source", "source_quote", "curation_note",
 ]  # fmt: skip
 CHANGE_COLUMN = "change"
+PROG = "python -m geo.extract"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
@@ -107,40 +108,25 @@ def render_extract(view: gpd.GeoDataFrame, fmt: str, with_change: bool = False) 
     return to_csv_bytes(view, with_change) if fmt == "csv" else to_geojson_bytes(view, with_change)
 
 
-def write_output(payload: bytes, output: Path | None) -> None:
-    """Write a command's result to the file named by -o, else to stdout, bytes unchanged."""
-    if output:
-        output.write_bytes(payload)
-    else:
-        sys.stdout.buffer.write(payload)
-        sys.stdout.buffer.flush()
-
-
-def date_argument(value: str) -> dt.date:
-    """argparse type for YYYY-MM-DD dates, with a message that says what is expected."""
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date; expected YYYY-MM-DD") from error
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geo.extract", description="Write the analyst extract of the as-of view.")
+    parser = ArgumentParser(prog=PROG, description="Write the analyst extract of the as-of view.")
     parser.add_argument("--as-of", required=True, type=date_argument, help="YYYY-MM-DD")
     parser.add_argument("--format", choices=["csv", "geojson"], default="csv")
     parser.add_argument("--since", type=date_argument, help="add a change column relative to this earlier date")
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    parser.add_argument("--data-dir", type=data_dir_argument, default=DATA_DIR)
     args = parser.parse_args(argv)
     if args.since and args.since > args.as_of:
         parser.error(f"--since {args.since} is after --as-of {args.as_of}")
     dataset = load_dataset(args.data_dir)
+    require_records_as_of(dataset.records, args.as_of, args.data_dir)
+    outlines = outlines_by_iso3(load_basemap(basemap_path_for(args.data_dir)))
     for problem in dataset.problems:
         print(f"warning: rejected: {problem}", file=sys.stderr)
-    view = extract_view(dataset.records, outlines_by_iso3(load_basemap()), args.as_of, args.since)
+    view = extract_view(dataset.records, outlines, args.as_of, args.since)
     write_output(render_extract(view, args.format, with_change=args.since is not None), args.output)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run(main, PROG))

@@ -15,7 +15,6 @@ so the button and the command give the same page.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import datetime as dt
 import hashlib
@@ -33,12 +32,13 @@ from markupsafe import Markup
 
 from geo.asof import CHANGE_NONE, STATUS_LABELS, contributions, country_name, format_when, view_as_of
 from geo.basemap import load_basemap
-from geo.extract import date_argument, write_output
+from geo.cli import ArgumentParser, data_dir_argument, date_argument, require_records_as_of, run, write_output
 from geo.geometry import outlines_by_iso3
 from geo.mapview import VIEWS, MapAssets, build_base_map, build_record_layer, drawn_record_ids
-from geo.paths import DATA_DIR, seeds_dir_for
+from geo.paths import DATA_DIR, basemap_path_for, seeds_dir_for
 from geo.records import CHRONOLOGICAL, PLACES_FILE, RECORDS_FILE, Problem, load_dataset
 
+PROG = "python -m geo.snapshot"
 SNAPSHOT_MAP_HEIGHT = 600
 VERSIONED_FILES = (RECORDS_FILE, PLACES_FILE)  # the files a data version fingerprints
 DIGEST_LENGTH = 12  # hex digits of sha256 shown as the data version
@@ -406,25 +406,22 @@ def render_briefing(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m geo.snapshot", description="Write the briefing snapshot: one self-contained HTML file."
-    )
+    parser = ArgumentParser(prog=PROG, description="Write the briefing snapshot: one self-contained HTML file.")
     parser.add_argument("--as-of", required=True, type=date_argument, help="YYYY-MM-DD")
     parser.add_argument("--view", choices=list(VIEWS), default="mercator")
     parser.add_argument("--since", type=date_argument, help="mark changes since this earlier date")
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    parser.add_argument("--data-dir", type=data_dir_argument, default=DATA_DIR)
     args = parser.parse_args(argv)
     if args.since and args.since >= args.as_of:
         parser.error(f"--since {args.since} must be before --as-of {args.as_of}")
     dataset = load_dataset(args.data_dir)
+    require_records_as_of(dataset.records, args.as_of, args.data_dir)
+    basemap = load_basemap(basemap_path_for(args.data_dir))
     for problem in dataset.problems:
         print(f"warning: rejected: {problem}", file=sys.stderr)
-    if dataset.records.empty:
-        print(f"error: no valid records in {args.data_dir}; nothing to brief", file=sys.stderr)
-        return 1
     page = render_briefing(
-        dataset.records, load_basemap(), args.as_of, args.view, args.since,
+        dataset.records, basemap, args.as_of, args.view, args.since,
         data_dir=args.data_dir, problems=dataset.problems,
     )  # fmt: skip
     write_output(page.encode("utf-8"), args.output)
@@ -432,4 +429,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run(main, PROG))
