@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `geo` and `dashboard` from any folder
@@ -19,7 +20,7 @@ import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from dashboard import support  # noqa: E402
-from dashboard.support import md  # noqa: E402
+from dashboard.support import md, md_code  # noqa: E402
 from geo.asof import (  # noqa: E402
     CHANGE_NONE,
     PRESENCES,
@@ -30,8 +31,7 @@ from geo.asof import (  # noqa: E402
     key_dates,
     view_as_of,
 )
-from geo.extract import render_extract, sources_as_of, to_sources_csv_bytes  # noqa: E402
-from geo.geometry import record_geometries  # noqa: E402
+from geo.extract import ExtractRequest, render_extract  # noqa: E402
 from geo.mapview import (  # noqa: E402
     VIEWS, build_base_map, build_record_layer, drawn_record_ids, number_text, project_points, sources_text,
 )  # fmt: skip
@@ -39,6 +39,14 @@ from geo.records import CHAINED_FILES  # noqa: E402
 from geo.snapshot import render_briefing  # noqa: E402
 
 NO_CHANGES = "off"
+DOWNLOADS = (  # format, button, file suffix, media type
+    ("csv", "CSV", "csv", "text/csv"),
+    ("xlsx", "Excel (XLSX)", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("geojson", "GeoJSON", "geojson", "application/geo+json"),
+    ("gpkg", "GeoPackage", "gpkg", "application/geopackage+sqlite3"),
+    ("sources", "Sources (CSV)", "csv", "text/csv"),
+)
+EAGER_DOWNLOADS = ("csv", "sources")
 PLAY_PACES = {"1 s": 1.0, "2 s": 2.0, "4 s": 4.0}
 # Record cards below the map: thousands of them stall the browser (benchmarks/README.md, ## Performance).
 RECORD_CARDS_MAX = 100
@@ -61,16 +69,29 @@ PRESENTATION_CSS = """
 """
 
 
-def parse_query_date(raw: str | None, days: list[dt.date]) -> tuple[dt.date | None, str | None]:
-    """The key date a `?date=` asks for (snapped back to the last change), and a notice if needed."""
+LINK_VALUE_SHOWN_MAX = 80  # characters of a link's value quoted back in a notice; the rest is cut
+
+
+def quote_link_value(raw: str) -> str:
+    """A value taken from the address, for a notice: shortened, and in a code span, so it shows as
+    typed and Markdown never turns it into a link, an image, HTML or bold text."""
+    return md_code(raw if len(raw) <= LINK_VALUE_SHOWN_MAX else raw[:LINK_VALUE_SHOWN_MAX] + "…")
+
+
+def parse_query_date(
+    raw: str | None, days: list[dt.date], name: str = "date", fallback: str = "showing the default view"
+) -> tuple[dt.date | None, str | None]:
+    """The key date a `?date=` (or `?since=`) asks for, snapped back to the last change, and a notice
+    if needed. The notice names the parameter and the accepted form, and quotes the value as text."""
     if raw is None:
         return None, None
+    accepted = f"use `?{name}=YYYY-MM-DD`, a day from {days[0]} to {days[-1]}"
     try:
         wanted = dt.date.fromisoformat(raw)
     except ValueError:
-        return None, f"The link's date '{raw}' is not a date (expected YYYY-MM-DD); showing the default view."
+        return None, f"The link's `?{name}=` value {quote_link_value(raw)} is not a date; {accepted}. Now {fallback}."
     if not days[0] <= wanted <= days[-1]:
-        return None, f"The link's date {wanted} is outside the records ({days[0]} to {days[-1]}); showing the default view."
+        return None, f"The link's `?{name}=` date {wanted} is outside the records; {accepted}. Now {fallback}."
     snapped = max(day for day in days if day <= wanted)
     if snapped != wanted:
         return snapped, f"Nothing changed on {wanted}; showing {snapped}, the last change before it (the view is the same)."
@@ -78,7 +99,9 @@ def parse_query_date(raw: str | None, days: list[dt.date]) -> tuple[dt.date | No
 
 
 def initialise_from_url(days: list[dt.date], default: dt.date) -> list[str]:
-    """On a session's first run, take date, view and since from the URL; return notices for bad values."""
+    """On a session's first run, take date, view and since from the URL; return notices for bad values.
+
+    Every notice is Markdown in which the link's own text is a code span (`quote_link_value`)."""
     notices: list[str] = []
     if "as_of" in st.session_state:
         return notices
@@ -89,14 +112,21 @@ def initialise_from_url(days: list[dt.date], default: dt.date) -> list[str]:
         notices.append(notice)
     view = params.get("view", "mercator")
     if view not in VIEWS:
-        notices.append(f"The link's view '{view}' is unknown (use {' or '.join(VIEWS)}); showing Web Mercator.")
+        accepted = " or ".join(f"`?view={name}`" for name in VIEWS)
+        notices.append(f"The link's `?view=` value {quote_link_value(view)} is unknown; use {accepted}. Now showing Web Mercator.")
         view = "mercator"
     st.session_state.view = view
     since_raw = params.get("since")
     if since_raw:
-        since, notice = parse_query_date(since_raw, days)
-        if notice or since is None or since >= st.session_state.as_of:
-            notices.append(f"The link's 'since' date '{since_raw}' is not an earlier date of the records; changes are off.")
+        since, notice = parse_query_date(since_raw, days, name="since", fallback="changes are off")
+        if notice and since is None:
+            notices.append(notice)
+        elif notice or since >= st.session_state.as_of:
+            notices.append(
+                f"The link's `?since=` value {quote_link_value(since_raw)} is not an earlier date of the records; "
+                f"use `?since=YYYY-MM-DD`, one of the slider's dates before the date shown ({st.session_state.as_of}). "
+                "Now changes are off."
+            )
         else:
             st.session_state.since = since
     return notices
@@ -343,22 +373,16 @@ def main() -> None:
     if since:
         changed = view[view["change"] != CHANGE_NONE]
         st.markdown(f"**{len(changed)} change(s) since {since.isoformat()}** — new or changed records are marked on the map and below.")
-    geo_view = record_geometries(view, support.outlines())
-    downloads = st.columns(3)
     stamp = as_of.isoformat() + (f"_since_{since.isoformat()}" if since else "")
-    downloads[0].download_button(
-        "Download CSV", render_extract(geo_view, "csv", with_change=bool(since)),
-        file_name=f"arctic-situation_{stamp}.csv", mime="text/csv", key="download-csv", width="stretch",
-    )
-    downloads[1].download_button(
-        "Download GeoJSON", render_extract(geo_view, "geojson", with_change=bool(since)),
-        file_name=f"arctic-situation_{stamp}.geojson", mime="application/geo+json", key="download-geojson",
-        width="stretch",
-    )
-    downloads[2].download_button(
-        "Download sources (CSV)", to_sources_csv_bytes(sources_as_of(dataset.sources, as_of)),
-        file_name=f"arctic-situation_sources_{as_of.isoformat()}.csv", mime="text/csv", key="download-sources", width="stretch",
-    )
+    request = ExtractRequest(as_of, since)
+    make = partial(render_extract, view, request=request, outlines=support.outlines(), sources=dataset.sources,
+                   version=support.data_version())  # fmt: skip
+    downloads = st.columns(len(DOWNLOADS))
+    for column, (fmt, label, suffix, mime) in zip(downloads, DOWNLOADS):
+        name = f"arctic-situation_sources_{as_of.isoformat()}.csv" if fmt == "sources" else f"arctic-situation_{stamp}.{suffix}"
+        # Small text files are made with the page; the others only when clicked (Streamlit runs the callable then).
+        data = make(fmt=fmt) if fmt in EAGER_DOWNLOADS else partial(make, fmt=fmt)
+        column.download_button(label, data=data, file_name=name, mime=mime, key=f"download-{fmt}", width="stretch")
     briefing_inputs = (dataset, support.basemap(), as_of, view_name, since)
     briefing_options = {"data_dir": support.data_dir(), "problems": dataset.problems}
     st.download_button(  # the page is made only when clicked (Streamlit runs the callable then)

@@ -22,6 +22,7 @@ from geo.mapview import BaseLayers, frame_bounds, prepare_base_layers, project, 
 from geo.paths import DATA_DIR, STOPS_PATH
 from geo.records import Dataset, load_dataset
 from geo.stops import load_stops
+from geo.version import data_version as read_data_version
 
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_URL = "/app/static"  # where Streamlit serves STATIC_DIR (server.enableStaticServing)
@@ -49,6 +50,17 @@ def _dataset(folder: str, fingerprint: tuple) -> Dataset:
 def dataset() -> Dataset:
     folder = data_dir()
     return _dataset(str(folder), _fingerprint(folder))
+
+
+@st.cache_resource
+def _data_version(folder: str, fingerprint: tuple) -> str:
+    return str(read_data_version(Path(folder)))
+
+
+def data_version() -> str:
+    """The data version written into extracts: worked out once per change of the data files."""
+    folder = data_dir()
+    return _data_version(str(folder), _fingerprint(folder))
 
 
 @st.cache_resource(show_spinner="Loading the basemap…")
@@ -103,6 +115,21 @@ def install_leaflet() -> Path:
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / name, destination)
     return target
+
+
+def md_code(text: object) -> str:
+    """Text as a Markdown code span: shown exactly as typed, in monospace.
+
+    For text a reader did not write (a link's parameters): Markdown and HTML are not interpreted
+    inside a code span, and neither are bare URLs, which GitHub-flavoured Markdown (Streamlit's)
+    turns into live links even when `md` has escaped their punctuation. The fence is one backtick
+    longer than any run in the text; a space pads text that starts or ends with a backtick or a
+    space (Markdown strips exactly one each side).
+    """
+    shown = " ".join(str(text).splitlines()) or " "
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)
+    pad = " " if shown[0] in "` " or shown[-1] in "` " else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
 
 
 def md(text: object) -> str:

@@ -128,7 +128,7 @@ VIEW_COLUMNS = [
     "record_id", "kind", "title", "summary", "date", "date_latest", "date_precision", "date_end",
     "reported_on", "status_reported", "status", "presence", "place_id", "place", "lat", "lon",
     "geo_precision", "outline_iso3", "country_iso3", "actor_iso3", "participants", "personnel",
-    "personnel_announced", "personnel_deployed", "personnel_note", "purpose", "origin_place_id",
+    "personnel_announced", "personnel_deployed", "personnel_note", "purpose", "origin_place_id", "origin_place",
     "origin_lat", "origin_lon", "source", "source_quote", "sources", "source_count", "reliability",
     "conflict", "curation_note", "line",
 ]  # fmt: skip
@@ -186,6 +186,7 @@ def _resolve(record: dict, claims: list, places: dict, as_of: dt.date) -> dict:
         "personnel_deployed": personnel_deployed,
         "personnel_note": note.personnel_note if note else "",
         "origin_place_id": origin.origin_place_id if origin else "",
+        "origin_place": origin_place["name"] if origin_place else None,
         "origin_lat": origin_place["lat"] if origin_place else np.nan,
         "origin_lon": origin_place["lon"] if origin_place else np.nan,
         "source": source_label(best),

@@ -15,7 +15,11 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import box
 
+from geo.cli import CommandError
 from geo.paths import BASEMAP_PATH
+
+BASEMAP_COLUMNS = ["iso3", "name", "geometry"]
+RESTORE = "restore it from the repository (git checkout -- data/basemap) or rebuild it with python -m geo.basemap"
 
 # Window kept for both views: Washington to Scandinavia, Greenland to the pole.
 CLIP_WINDOW = (-135.0, 25.0, 60.0, 90.0)  # min lon, min lat, max lon, max lat
@@ -45,14 +49,37 @@ def build_basemap(source: str | None = None) -> gpd.GeoDataFrame:
     return merged.sort_values("iso3").reset_index(drop=True)[["iso3", "name", "geometry"]]
 
 
+class BasemapError(CommandError):
+    """The basemap file cannot be used; the message says why and how to restore it."""
+
+
 def load_basemap(path: Path = BASEMAP_PATH) -> gpd.GeoDataFrame:
     """The bundled basemap (EPSG:4326), one row per country with `iso3` and `name`.
 
     Read as plain JSON rather than through GDAL: the same frame, and the server does not load GDAL
     (about 33 MiB of memory) just for one small file.
+
+    Raises BasemapError, a sentence saying what is wrong and how to fix it, when the file is
+    missing, unreadable, truncated or not the basemap's GeoJSON.
     """
-    collection = json.loads(Path(path).read_text(encoding="utf-8"))
-    return gpd.GeoDataFrame.from_features(collection["features"], crs=4326)[["iso3", "name", "geometry"]]
+    path = Path(path)
+    try:
+        collection = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise BasemapError(f"the basemap {path} is missing; {RESTORE}") from error
+    except OSError as error:
+        raise BasemapError(f"the basemap {path} cannot be read ({error.strerror}); {RESTORE}") from error
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BasemapError(f"the basemap {path} is not valid GeoJSON (truncated or damaged: {error}); {RESTORE}") from error
+    try:
+        frame = gpd.GeoDataFrame.from_features(collection["features"], crs=4326)[BASEMAP_COLUMNS]
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise BasemapError(
+            f"the basemap {path} is not a FeatureCollection of countries with iso3 and name ({type(error).__name__}: {error}); {RESTORE}"
+        ) from error
+    if frame.empty:
+        raise BasemapError(f"the basemap {path} holds no countries; {RESTORE}")
+    return frame
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,15 +15,10 @@ so the button and the command give the same page.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import datetime as dt
-import hashlib
-import json
 import re
-import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -31,17 +26,17 @@ import pandas as pd
 from jinja2 import Environment
 from markupsafe import Markup
 
-from geo.asof import PRESENCES, CHANGE_NONE, STATUS_LABELS, contributions, placed_frame, view_as_of
+from geo.asof import PRESENCES, CHANGE_NONE, contributions, placed_frame, view_as_of
 from geo.basemap import load_basemap
-from geo.extract import date_argument, write_output
+from geo.cli import ArgumentParser, data_dir_argument, date_argument, require_records_as_of, run, write_output
 from geo.geometry import outlines_by_iso3
 from geo.mapview import VIEWS, MapAssets, build_base_map, build_record_layer, display_properties, drawn_record_ids, number_text
-from geo.paths import DATA_DIR
-from geo.records import CHAINED_FILES, CHRONOLOGICAL, Problem, load_dataset
+from geo.paths import DATA_DIR, basemap_path_for
+from geo.records import CHRONOLOGICAL, Problem, load_dataset
+from geo.version import DataVersion, data_version  # noqa: F401  (data_version: the snapshot's own API)
 
+PROG = "python -m geo.snapshot"
 SNAPSHOT_MAP_HEIGHT = 600
-VERSIONED_FILES = CHAINED_FILES  # the files a data version fingerprints
-DIGEST_LENGTH = 12  # hex digits of sha256 shown as the data version
 NOT_STATED = "not stated"
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 _SOURCE_MAP = re.compile(r"^\s*(//[#@]|/\*[#@])\s*sourceMappingURL=.*$", re.MULTILINE)
@@ -82,46 +77,6 @@ def inline_leaflet_assets() -> MapAssets:
     return MapAssets(js_inline=(js, plain_prefix), css_inline=(css,))
 
 
-# ---------------------------------------------------------------- data version and sources
-
-
-@dataclass(frozen=True)
-class DataVersion:
-    """What identifies the data a snapshot shows: a digest of the files, and the git commit if any."""
-
-    digest: str  # first DIGEST_LENGTH hex digits of sha256 over VERSIONED_FILES
-    commit: str | None = None  # short git commit of the checkout holding the data; None outside git
-    is_modified: bool = False  # the data files differ from that commit (edited or untracked)
-
-    def __str__(self) -> str:
-        text = f"sha256 {self.digest} ({' + '.join(VERSIONED_FILES)})"
-        if self.commit is None:
-            return text + "; not in a git checkout"
-        return text + f"; git commit {self.commit}" + (", data files changed since" if self.is_modified else "")
-
-
-def _git(data_dir: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(data_dir), *args], capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
-
-
-def data_version(data_dir: Path = DATA_DIR) -> DataVersion:
-    """A short sha256 over the data files (name, size, bytes), and the git commit if any."""
-    data_dir = Path(data_dir)
-    digest = hashlib.sha256()
-    for name in VERSIONED_FILES:
-        path = data_dir / name
-        content = path.read_bytes() if path.is_file() else b""
-        digest.update(f"{name}\0{len(content)}\0".encode())
-        digest.update(content)
-    commit = _git(data_dir, "rev-parse", "--short=12", "HEAD")
-    status = _git(data_dir, "status", "--porcelain", "--", *VERSIONED_FILES) if commit else None
-    return DataVersion(digest.hexdigest()[:DIGEST_LENGTH], commit, bool(status))
 
 
 # ---------------------------------------------------------------- the page
@@ -365,25 +320,22 @@ def render_briefing(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m geo.snapshot", description="Write the briefing snapshot: one self-contained HTML file."
-    )
+    parser = ArgumentParser(prog=PROG, description="Write the briefing snapshot: one self-contained HTML file.")
     parser.add_argument("--as-of", required=True, type=date_argument, help="YYYY-MM-DD")
     parser.add_argument("--view", choices=list(VIEWS), default="mercator")
     parser.add_argument("--since", type=date_argument, help="mark changes since this earlier date")
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    parser.add_argument("--data-dir", type=data_dir_argument, default=DATA_DIR)
     args = parser.parse_args(argv)
     if args.since and args.since >= args.as_of:
         parser.error(f"--since {args.since} must be before --as-of {args.as_of}")
     dataset = load_dataset(args.data_dir)
+    require_records_as_of(dataset, args.as_of, args.data_dir)
+    basemap = load_basemap(basemap_path_for(args.data_dir))
     for problem in dataset.problems:
         print(f"warning: rejected: {problem}", file=sys.stderr)
-    if dataset.records.empty:
-        print(f"error: no valid records in {args.data_dir}; nothing to brief", file=sys.stderr)
-        return 1
     page = render_briefing(
-        dataset, load_basemap(), args.as_of, args.view, args.since,
+        dataset, basemap, args.as_of, args.view, args.since,
         data_dir=args.data_dir, problems=dataset.problems,
     )  # fmt: skip
     write_output(page.encode("utf-8"), args.output)
@@ -391,4 +343,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run(main, PROG))

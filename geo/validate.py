@@ -11,7 +11,6 @@ and 2 when the data folder does not exist.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import sys
@@ -19,11 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.asof import date_span
+from geo.cli import ArgumentParser, run
 from geo.dictionary import load_dictionary
 from geo.paths import DATA_DIR, DATAPACKAGE_PATH, STOPS_PATH
 from geo.records import Dataset, Problem, check_table_shape, load_dataset
 from geo.stops import Stop, load_stops
 
+PROG = "python -m geo.validate"
 STOPS_FILE = STOPS_PATH.name
 ANY_DAY = (dt.date.min, dt.date.max)  # stops are checked against this span when no record is valid
 
@@ -94,8 +95,8 @@ def validate(data_dir: Path = DATA_DIR) -> Report:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m geo.validate",
+    parser = ArgumentParser(
+        prog=PROG,
         description="Check the data files against data/dictionary.csv and the seeds.",
     )
     parser.add_argument(
@@ -115,4 +116,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run(main, PROG))

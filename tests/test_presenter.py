@@ -98,7 +98,7 @@ def test_deep_link_reproduces_view_and_date():
 def test_unknown_view_in_link_falls_back_with_notice():
     app = run_app(view="globe")
     assert app.radio(key="view").value == "mercator"
-    assert any("view 'globe' is unknown" in warning.value for warning in app.warning)
+    assert any("`?view=` value `globe` is unknown" in warning.value for warning in app.warning)
 
 
 def test_briefing_stop_sets_date_view_and_caption():
