@@ -554,7 +554,7 @@ def load_dataset(
     data_dir = Path(data_dir)
     seeds = _Seeds(Path(seeds_dir) if seeds_dir else seeds_dir_for(data_dir))
     dictionary = load_dictionary(dictionary_path)
-    problems = _dictionary_problems(dictionary)
+    problems = _dictionary_problems(dictionary, Path(dictionary_path).name)
     counts: dict[str, FileCount] = {}
     outline_codes = _basemap_codes(Path(basemap_path))
     if outline_codes is None:
@@ -676,7 +676,10 @@ def load_dataset(
         bad_records.add(record["line"])
         del records[record_id]
         for claim_id in [c for c, claim in claims.items() if claim["record_id"] == record_id]:
-            bad_claims.add(claims.pop(claim_id)["line"])  # it leans on a rejected record
+            claim = claims.pop(claim_id)  # it leans on a rejected record: say so on its own line
+            bad_claims.add(claim["line"])
+            problems.append(Problem(CLAIMS_FILE, claim["line"], "record_id",
+                f"'{record_id}' is rejected in {RECORDS_FILE} (line {record['line']}); fix that row", claim_id))  # fmt: skip
     counts[CLAIMS_FILE] = FileCount(len(claim_table.rows), sorted(bad_claims))
     counts[RECORDS_FILE] = FileCount(len(record_table.rows), sorted(bad_records))
 
@@ -737,10 +740,11 @@ def _source_frame(sources: dict[str, dict], claims: dict[str, dict], columns: li
     return frame
 
 
-def _dictionary_problems(dictionary: dict[str, list[Column]]) -> list[Problem]:
-    """A column type the validator does not know would let any value through: say so loudly."""
+def _dictionary_problems(dictionary: dict[str, list[Column]], contract: str = DICTIONARY_FILE) -> list[Problem]:
+    """A column type the validator does not know would let any value through: say so loudly, naming
+    the contract file where the type is defined (data/dictionary.csv is generated from it)."""
     return [
-        Problem(DICTIONARY_FILE, None, f"{column.file} {column.name}", f"unknown type '{column.type}'; use one of: {', '.join(KNOWN_TYPES)}")
+        Problem(contract, None, f"{column.file} {column.name}", f"unknown type '{column.type}'; use one of: {', '.join(KNOWN_TYPES)}")
         for file in (RECORDS_FILE, PLACES_FILE, SOURCES_FILE, CLAIMS_FILE, REJECTED_FILE)
         for column in dictionary.get(file, [])
         if column.type not in KNOWN_TYPES
