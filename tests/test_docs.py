@@ -9,16 +9,15 @@ the extracts keep to what the dictionary allows.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 
 import pytest
 
 from geo.asof import key_dates
-from geo.extract import extract_view, main, to_csv_bytes, to_geojson_bytes, to_sources_csv_bytes
+from geo.extract import ExtractRequest, extract_view, main, render_extract, to_csv_bytes, to_sources_csv_bytes
 from geo.paths import DATA_DIR, DICTIONARY_PATH
-from geo.records import KNOWN_TYPES
+from geo.records import KNOWN_TYPES, Dataset
 from tests.conftest import SEED_FILE, read_csv_rows
 
 DATA_FILES = ("records.csv", "places.csv", "sources.csv", "claims.csv", "rejected.csv", "stops.csv")
@@ -64,15 +63,23 @@ def compare(actual: list[str], expected: list[str], where: str) -> None:
     assert actual == expected, f"{where}: the dictionary should list the columns in the file's order"
 
 
+def _geojson(view, dataset, outlines, request: ExtractRequest) -> bytes:
+    return render_extract(view, "geojson", request, outlines=outlines, sources=dataset.sources, version="test")
+
+
 def _walk(dataset, outlines, days, source, prefix: str) -> list[tuple[str, bytes, bytes]]:
     made = []
     for index, as_of in enumerate(days):
         view = extract_view(dataset, outlines, as_of, source=source)
-        made.append((f"{prefix}{as_of}", to_csv_bytes(view), to_geojson_bytes(view)))
+        # every other day with the territory outlines, so both kinds of geometry are checked
+        request = ExtractRequest(as_of, source=source, with_outlines=bool(index % 2))
+        made.append((f"{prefix}{as_of}", to_csv_bytes(view), _geojson(view, dataset, outlines, request)))
         if index:
-            changed = extract_view(dataset, outlines, as_of, since=days[index - 1], source=source)
-            label = f"{prefix}{as_of} since {days[index - 1]}"
-            made.append((label, to_csv_bytes(changed, with_change=True), to_geojson_bytes(changed, with_change=True)))
+            since = days[index - 1]
+            changed = extract_view(dataset, outlines, as_of, since=since, source=source)
+            label = f"{prefix}{as_of} since {since}"
+            geojson = _geojson(changed, dataset, outlines, ExtractRequest(as_of, since, source))
+            made.append((label, to_csv_bytes(changed, with_change=True), geojson))
     return made
 
 
@@ -87,9 +94,11 @@ def extracts(dataset, outlines) -> list[tuple[str, bytes, bytes]]:
     )
 
 
-def dataset_of_source(dataset, seed_file: str):
-    """The dataset with one held source's claims only (for its key dates)."""
-    return dataclasses.replace(dataset, claims=dataset.claims[dataset.claims["seed_file"] == seed_file])
+def dataset_of_source(dataset, seed_file: str) -> Dataset:
+    """The dataset with one held source's claims only (for its key dates); a new Dataset, so that
+    nothing geo.asof works out for the whole dataset is shared with it."""
+    claims = dataset.claims[dataset.claims["seed_file"] == seed_file]
+    return Dataset(records=dataset.records, places=dataset.places, claims=claims, sources=dataset.sources)
 
 
 @pytest.fixture(scope="module")
