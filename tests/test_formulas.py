@@ -126,13 +126,13 @@ def hostile(tmp_path_factory):
     made = make_hostile_data(tmp_path_factory.mktemp("hostile"))
     dataset = load_dataset(made.data_dir)
     assert not dataset.problems, f"the hostile records must pass validation: {dataset.problems}"
-    return made, dataset.records
+    return made, dataset
 
 
 @pytest.fixture(scope="module")
 def sheets(hostile, tmp_path_factory):
     """(CSV bytes, LibreOffice's reading) for: the CLI extract, the whitespace-trigger extract, the control."""
-    made, records = hostile
+    made, dataset = hostile
     workdir = tmp_path_factory.mktemp("formulas")
     cli = workdir / "cli_extract.csv"
     subprocess.run(
@@ -141,7 +141,7 @@ def sheets(hostile, tmp_path_factory):
         cwd=REPO_ROOT, check=True, capture_output=True, timeout=120,
     )  # fmt: skip
 
-    view = extract_view(records, outlines_by_iso3(load_basemap()), made.as_of)
+    view = extract_view(dataset, outlines_by_iso3(load_basemap()), made.as_of)
     for record_id, column, text in WHITESPACE_TRIGGERS:
         view.loc[view["record_id"] == record_id, column] = text
     whitespace = workdir / "whitespace_extract.csv"
@@ -175,8 +175,8 @@ def test_no_extract_cell_becomes_a_formula_in_libreoffice(sheets, name):
     formulas = [(r, c, cell.formula) for r, row in enumerate(rows) for c, cell in enumerate(row) if cell.formula]
     assert formulas == [], f"cells LibreOffice reads as formulas (row, column, formula): {formulas}"
     columns = {name: index for index, name in enumerate(EXTRACT_COLUMNS)}
-    numeric = ("lat", "lon", "personnel")
-    dates = ("date", "date_latest", "reported_on")
+    numeric = ("lat", "lon", "origin_lat", "origin_lon", "personnel", "personnel_announced", "personnel_deployed", "source_count")
+    dates = ("date", "date_latest", "reported_on", "date_end")
     triggered = 0
     for written_row, read_row in zip(written[1:], rows[1:]):
         record_id = written_row[columns["record_id"]]
@@ -204,6 +204,7 @@ def test_the_hostile_cells_and_negative_numbers_are_written_as_the_rule_says(she
         assert written[record_id]["title"] == "'" + title == neutralise_formula(title)
     assert written["washington-meeting"]["lon"] == "-77.0364", "a negative longitude is a number, not a formula"
     assert written["hostile-meeting"]["lon"] == "-21.9426"
+    assert written["hostile-deployment"]["origin_lon"] == "-21.9426", "a departure's longitude too"
     whitespace, _ = sheets["whitespace_extract"]
     whitespace_rows = {row[0]: dict(zip(EXTRACT_COLUMNS, row)) for row in csv_rows(whitespace)[1:]}
     for record_id, column, text in WHITESPACE_TRIGGERS:
