@@ -10,7 +10,7 @@ For each data size and each repeat this starts the real app (`streamlit run dash
   ArrowRight to the last) to the frame painted after the map shows the new as-of set. The time is
   taken in the page with performance.now(): a capture listener stamps the keydown, a
   MutationObserver on the map iframe checks that the drawn record ids equal the expected set for
-  the new date (geo.asof.as_of_view + geo.mapview.drawn_record_ids) and that no element of the
+  the new date (geo.asof.as_of_view + geo.mapview.record_features) and that no element of the
   previous layer is left, then waits for requestAnimationFrame + a task (the paint);
   steps where the map's record layer does not change (e.g. only an undrawn record's status moves)
   are timed to the end of the script run instead and reported apart. Each step starts when the
@@ -214,14 +214,22 @@ def plan_for(dataset: Dataset, reference: bool = False, view_name: str = "mercat
     drawn, layer = {}, {}
     for day in days:
         view = as_of_view(dataset, day)
-        ids = drawn_record_ids(view)
-        drawn[day] = sorted(ids)
         if reference:  # the minimal app draws each placed record as a point with its status
+            ids = drawn_record_ids(view)
             placed = view[view["record_id"].isin(ids)]
             layer[day] = json.dumps(sorted(zip(placed["record_id"], placed["status"])))
-        else:
-            layer[day] = json.dumps(record_features(view, outlines, view_name), sort_keys=True, default=str)
+        else:  # exactly what the dashboard's record layer holds (a deployment away from its site has no marker)
+            features = record_features(view, outlines, view_name)
+            ids = feature_record_ids(features)
+            layer[day] = json.dumps(features, sort_keys=True, default=str)
+        drawn[day] = sorted(ids)
     return Plan(days=days, default=default_date(dataset), drawn=drawn, layer=layer)
+
+
+def feature_record_ids(features: dict) -> set[str]:
+    """The record ids a record layer draws: markers' `data-record-id`, areas' and routes'
+    `asm-rec-*` classes all come from the features' `record_id` (an area joins its records with ';')."""
+    return {i for feature in features["features"] for i in str(feature["properties"]["record_id"]).split(";") if i}
 
 
 def memory_mib(pid: int) -> tuple[float | None, float | None]:
