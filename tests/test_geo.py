@@ -415,13 +415,13 @@ def test_record_geometries_point_outline_or_none(dataset, basemap, outlines, raw
 
 # The first 21 columns are the ones analysts' scripts use, in their order; the claims model adds
 # its columns after them (by design: dates of presence, the two numbers, sources and their grade,
-# and each route's departure place).
+# each route's departure place, and the outline a territory-level record stands for).
 EXPECTED_EXTRACT_COLUMNS = [
     "record_id", "kind", "title", "date", "date_latest", "date_precision", "reported_on", "status",
     "place", "lat", "lon", "geo_precision", "country_iso3", "actor_iso3", "participants",
     "personnel", "personnel_note", "purpose", "source", "source_quote", "curation_note",
     "date_end", "presence", "personnel_announced", "personnel_deployed", "sources", "source_count",
-    "reliability", "conflict", "origin_place", "origin_lat", "origin_lon",
+    "reliability", "conflict", "origin_place", "origin_lat", "origin_lon", "outline_iso3",
 ]  # fmt: skip
 
 
@@ -655,6 +655,7 @@ def _expected_seed_extract(raw_records, raw_claims, raw_sources, raw_places, as_
             "origin_place": origin.get("name", ""),
             "origin_lat": str(float(origin["lat"])) if origin else "",
             "origin_lon": str(float(origin["lon"])) if origin else "",
+            "outline_iso3": place.get("outline_iso3", ""),
         }
         values = {**record, **claim, **derived}
         writer.writerow([_expected_cell(values[column]) for column in EXPECTED_EXTRACT_COLUMNS])
