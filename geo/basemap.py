@@ -35,11 +35,25 @@ def natural_earth_source() -> str:
     return f"zip://{archive}"
 
 
+def iso3_code(adm0_a3: str, iso_a3_eh: str) -> str:
+    """The ISO 3166-1 alpha-3 code of a Natural Earth country: ADM0_A3 where it is one (Natural
+    Earth's ISO_A3 is -99 for France and Norway), else ISO_A3_EH (Åland ALD -> ALA, Palestine PSX ->
+    PSE, Western Sahara SAH -> ESH), else blank: the few areas with no ISO code (Kosovo, the UK's
+    sovereign base areas on Cyprus) keep their outline and name but claim no code."""
+    import pycountry
+
+    for code in (adm0_a3, iso_a3_eh):
+        if code and pycountry.countries.get(alpha_3=code) is not None:
+            return code
+    return ""
+
+
 def build_basemap(source: str | None = None) -> gpd.GeoDataFrame:
     """Read Natural Earth countries, keep code and name, clip to the window and simplify."""
     # The archive has no .cpg file, so GDAL would read the UTF-8 names as Latin-1 ("Ã\x85land").
-    countries = gpd.read_file(source or natural_earth_source(), columns=["ADM0_A3", "NAME_EN"], encoding="UTF-8")
-    countries = countries.rename(columns={"ADM0_A3": "iso3", "NAME_EN": "name"})
+    countries = gpd.read_file(source or natural_earth_source(), columns=["ADM0_A3", "ISO_A3_EH", "NAME_EN"], encoding="UTF-8")
+    countries["iso3"] = [iso3_code(adm0, eh) for adm0, eh in zip(countries["ADM0_A3"], countries["ISO_A3_EH"])]
+    countries = countries.rename(columns={"NAME_EN": "name"})
     clipped = countries.clip(box(*CLIP_WINDOW))
     clipped = clipped[~clipped.geometry.is_empty].copy()
     parts = clipped.explode(index_parts=False)

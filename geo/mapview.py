@@ -37,9 +37,8 @@ from geo.asof import (
     country_name, format_when,
 )  # fmt: skip
 from geo.geometry import deployment_routes, outlines_by_iso3, record_geometries
+from geo.views import POLAR_CRS, VIEWS
 
-VIEWS = {"mercator": "Web Mercator", "polar": "Arctic polar stereographic (EPSG:3413)"}
-POLAR_CRS = "EPSG:3413"
 POLAR_UNIT = 10_000.0  # metres per Leaflet unit in the polar view
 STATIC_DIR = Path(__file__).parent / "static"
 KIND_COLOURS = {  # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies
@@ -564,5 +563,9 @@ def build_record_layer(view_records: pd.DataFrame, outlines: dict, view: str = "
 
 
 def drawn_record_ids(view_records: pd.DataFrame) -> set[str]:
-    """The records of a view that the map draws: those with a place (and deployments' routes)."""
-    return set(view_records.loc[view_records["geo_precision"].notna() & (view_records["geo_precision"] != ""), "record_id"])
+    """The records of a view that the map draws: those with a place, a deployment at it only while on
+    the ground and otherwise by its route (so one with no departure place is not drawn until it arrives)."""
+    placed = view_records["geo_precision"].notna() & (view_records["geo_precision"] != "")
+    away = (view_records["kind"] == "deployment") & (view_records["presence"] != PRESENCE_THERE)
+    routed = view_records["origin_lat"].notna() & view_records["lat"].notna()
+    return set(view_records.loc[placed & (~away | routed), "record_id"])

@@ -419,17 +419,20 @@ class _Seeds:
         return date, None
 
 
-def _basemap_codes(path: Path) -> set[str] | None:
-    """The iso3 codes that have an outline in the bundled basemap, or None when it cannot be read."""
+def _basemap_outlines(path: Path) -> dict | None:
+    """The outlines of the bundled basemap by iso3 (shapely geometries, no GDAL), or None when it
+    cannot be read."""
+    from shapely.geometry import shape
+
     try:
         features = json.loads(path.read_text(encoding="utf-8"))["features"]
-        return {feature["properties"]["iso3"] for feature in features}
-    except (OSError, ValueError, KeyError, TypeError):
+        return {f["properties"]["iso3"]: shape(f["geometry"]) for f in features if f["properties"]["iso3"]}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def _check_places(
-    table: _Table, columns: list[Column], outline_codes: set[str] | None
+    table: _Table, columns: list[Column], outlines: dict | None
 ) -> tuple[dict[str, dict], list[Problem], set[int]]:
     problems = list(table.problems)
     bad = set(table.bad_lines)
@@ -460,8 +463,14 @@ def _check_places(
             add("outline_iso3", "a territory needs the ISO3 code of the outline to draw, e.g. GRL")
         elif outline and row.get("geo_precision") in ("site", "city"):
             add("outline_iso3", f"only a territory is drawn as an outline; leave it blank for a {row['geo_precision']}")
-        elif outline and _is_iso3(outline) and outline_codes is not None and outline not in outline_codes:
+        elif outline and _is_iso3(outline) and outlines is not None and outline not in outlines:
             add("outline_iso3", f"'{outline}' has no outline in the basemap ({BASEMAP_PATH.name}); use a code it has or geo_precision site/city")
+        elif outline and outlines is not None and not row_problems:
+            from shapely.geometry import Point
+
+            if not outlines[outline].contains(Point(float(row["lon"]), float(row["lat"]))):
+                add("lat", f"the reference point ({row['lat']}, {row['lon']}) lies outside the outline of {outline}, so a"
+                    " spatial join would place it in no country; give a point inside the outline")  # fmt: skip
         problems.extend(row_problems)
         if row_problems:
             bad.add(line)
@@ -556,8 +565,8 @@ def load_dataset(
     dictionary = load_dictionary(dictionary_path)
     problems = _dictionary_problems(dictionary, Path(dictionary_path).name)
     counts: dict[str, FileCount] = {}
-    outline_codes = _basemap_codes(Path(basemap_path))
-    if outline_codes is None:
+    outlines = _basemap_outlines(Path(basemap_path))
+    if outlines is None:
         problems.append(
             Problem(Path(basemap_path).name, None, None, "cannot be read, so outlines are not checked; rebuild it: python -m geo.basemap")
         )
@@ -566,7 +575,7 @@ def load_dataset(
         return _read_table(data_dir / file, dictionary[file])
 
     place_table = read(PLACES_FILE)
-    places, place_problems, bad_places = _check_places(place_table, dictionary[PLACES_FILE], outline_codes)
+    places, place_problems, bad_places = _check_places(place_table, dictionary[PLACES_FILE], outlines)
     problems.extend(place_problems)
     counts[PLACES_FILE] = FileCount(len(place_table.rows), sorted(bad_places))
     rejected_places = _rejected_ids(place_table, bad_places, places, "place_id")

@@ -143,7 +143,7 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
 {% endif %}
 <section class="map-box">{{ map_html }}</section>
 {% if unplaced %}
-<p class="caption">{{ unplaced | length }} record(s) have no stated place and are listed below, not drawn: {{ unplaced | join("; ") }}</p>
+<p class="caption">{{ unplaced | length }} record(s) are not drawn (no stated place, or a contingent not there yet with no departure place) and are listed below: {{ unplaced | join("; ") }}</p>
 {% endif %}
 <p class="caption">Outlines: Natural Earth (public domain). Deployment routes are schematic (great circles from the departure place).</p>
 

@@ -15,8 +15,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.mapview import VIEWS
-from geo.records import Problem
+from geo.dictionary import load_dictionary
+from geo.records import Problem, check_table_shape
+from geo.views import VIEWS
 
 ZOOM_RANGE = (-4, 18)  # the polar view zooms out below 0 (Leaflet's Simple CRS, 10 km units)
 STOP_COLUMNS = ["stop", "date", "view", "center_lat", "center_lon", "zoom", "caption"]
@@ -63,9 +64,27 @@ def _stop_problems(row: dict[str, str], span: tuple[dt.date, dt.date]) -> list[t
 
 
 def load_stops(path: Path, span: tuple[dt.date, dt.date]) -> tuple[list[Stop], list[Problem]]:
-    """The valid stops in file order, and a Problem naming each bad stop."""
+    """The valid stops in file order, and a Problem naming each bad stop: the one check that the
+    dashboard and the validator both run, against the data contract's columns."""
     if not path.exists():
         return [], []
+    columns = load_dictionary()["stops.csv"]
+    # File-level defects (encoding, byte-order mark, an undocumented column) are named; rows are
+    # then read one by one, and a row that does not line up is named and skipped, the rest kept.
+    file_problems = [
+        p for p in check_table_shape(path, columns)
+        if p.line is None or (p.line == 1 and "missing from the header" not in p.message)
+    ]  # fmt: skip
+    try:
+        stops, problems = _read_stops(path, span)
+        return stops, file_problems + problems
+    except UnicodeDecodeError as error:
+        return [], file_problems or [Problem(path.name, None, None, f"not valid UTF-8 (byte 0x{error.object[error.start]:02x}); save the file as UTF-8")]
+    except csv.Error as error:
+        return [], [Problem(path.name, None, None, f"cannot be read as CSV ({error})")]
+
+
+def _read_stops(path: Path, span: tuple[dt.date, dt.date]) -> tuple[list[Stop], list[Problem]]:
     name = path.name
     stops: list[Stop] = []
     problems: list[Problem] = []

@@ -11,7 +11,6 @@ and 2 when the data folder does not exist.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import sys
 from dataclasses import dataclass, field
@@ -19,9 +18,8 @@ from pathlib import Path
 
 from geo.asof import date_span
 from geo.cli import ArgumentParser, run
-from geo.dictionary import load_dictionary
-from geo.paths import DATA_DIR, DATAPACKAGE_PATH, STOPS_PATH
-from geo.records import Dataset, Problem, check_table_shape, load_dataset
+from geo.paths import DATA_DIR, STOPS_PATH
+from geo.records import Dataset, Problem, load_dataset
 from geo.stops import Stop, load_stops
 
 PROG = "python -m geo.validate"
@@ -65,21 +63,8 @@ class Report:
 
 
 def check_stops(path: Path, dataset: Dataset) -> tuple[list[Stop], list[Problem]]:
-    """The stops file: its shape against the dictionary first, then `load_stops` as the app runs it,
-    against the valid records' dates. A file whose shape is wrong is not read further (load_stops
-    expects rows that line up with the header), so fix those problems first."""
-    columns = load_dictionary(DATAPACKAGE_PATH).get(STOPS_FILE)
-    if columns:
-        shape_problems = check_table_shape(path, columns)
-        if shape_problems:
-            return [], shape_problems
-    span = date_span(dataset) if not dataset.records.empty else ANY_DAY
-    try:
-        return load_stops(path, span)
-    except UnicodeDecodeError as error:
-        return [], [Problem(path.name, None, None, f"not valid UTF-8 (byte 0x{error.object[error.start]:02x}); save the file as UTF-8")]
-    except csv.Error as error:
-        return [], [Problem(path.name, None, None, f"cannot be read as CSV ({error})")]
+    """The stops file, checked as the dashboard checks it, against the valid records' dates."""
+    return load_stops(path, date_span(dataset) if not dataset.records.empty else ANY_DAY)
 
 
 def validate(data_dir: Path = DATA_DIR) -> Report:

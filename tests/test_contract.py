@@ -76,3 +76,62 @@ def test_every_contract_field_names_its_type_values_and_blank():
     for file, columns in load_dictionary(DATAPACKAGE_PATH).items():
         for column in columns:
             assert column.type and column.allowed and column.blank_means and column.description, (file, column.name)
+
+
+# ---------------------------------------------------------------- the small slips, each pinned
+
+
+def test_every_basemap_code_is_iso_3166():
+    import pycountry
+
+    from geo.paths import BASEMAP_PATH
+
+    features = json.loads(BASEMAP_PATH.read_text(encoding="utf-8"))["features"]
+    codes = {f["properties"]["iso3"]: f["properties"]["name"] for f in features}
+    assert {code: name for code, name in codes.items() if code and pycountry.countries.get(alpha_3=code) is None} == {}
+    assert {"ALA", "PSE", "ESH"} <= set(codes) and not {"ALD", "KOS", "PSX", "SAH"} & set(codes)
+    assert [name for code, name in codes.items() if not code] == ["Kosovo"]  # no ISO code exists
+
+
+def test_territory_reference_points_lie_inside_their_outlines(tmp_path):
+    from geo.records import load_dataset
+
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    shutil.copytree(REPO_ROOT / "seeds", tmp_path / "seeds")
+    places = (copy / "places.csv").read_text(encoding="utf-8")
+    line = next(text for text in places.splitlines() if text.startswith("denmark,"))
+    (copy / "places.csv").write_text(places.replace(line, line.replace("56.2680,9.2506", "55.6761,12.5683")), encoding="utf-8")
+    problems = [str(p) for p in load_dataset(copy).problems if p.file == "places.csv"]
+    assert len(problems) == 1 and "lies outside the outline of DNK" in problems[0], problems
+    assert load_dataset().problems == []
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        pytest.param(lambda text: "\ufeff" + text, id="byte-order-mark"),
+        pytest.param(lambda text: "".join(line + ",x\n" for line in text.splitlines()), id="extra-column"),
+    ],
+)
+def test_the_validator_and_the_dashboard_read_stops_alike(tmp_path, mutate):
+    from geo.asof import date_span
+    from geo.records import load_dataset
+    from geo.stops import load_stops
+    from geo.validate import validate
+
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    shutil.copytree(REPO_ROOT / "seeds", tmp_path / "seeds")
+    stops = copy / "stops.csv"
+    stops.write_text(mutate(stops.read_text(encoding="utf-8")), encoding="utf-8")
+    report = validate(copy)
+    app_stops, app_problems = load_stops(stops, date_span(load_dataset(copy)))  # as dashboard/support.py calls it
+    assert [s.number for s in report.stops] == [s.number for s in app_stops] and len(app_stops) == 5
+    assert [str(p) for p in report.stop_problems] == [str(p) for p in app_problems] and len(app_problems) == 1
+
+
+def test_the_validator_loads_no_map_stack():
+    probe = "import sys, geo.validate; print(sorted(m for m in ('folium', 'geopandas', 'streamlit', 'pyogrio') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]"
