@@ -102,7 +102,7 @@ class Dataset:
     rejected: pd.DataFrame = field(default_factory=pd.DataFrame)
     counts: dict[str, FileCount] = field(default_factory=dict)
     # What geo.asof derives from the claims once per dataset (claims grouped by record, per source).
-    derived: dict = field(default_factory=dict, repr=False, compare=False)
+    derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # new with every copy
 
     @property
     def is_clean(self) -> bool:
