@@ -445,8 +445,8 @@ def _check_places(
             continue
         row_problems = _check_row(PLACES_FILE, line, row, columns)
 
-        def add(field_name: str, message: str) -> None:
-            row_problems.append(Problem(PLACES_FILE, line, field_name, message, place_id or None))
+        def add(field_name: str, message: str, line=line, place_id=place_id, found=row_problems) -> None:
+            found.append(Problem(PLACES_FILE, line, field_name, message, place_id or None))
 
         for name, low, high, unit in (("lat", -90, 90, "degrees north"), ("lon", -180, 180, "degrees east")):
             try:

@@ -100,5 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     return 1
 
 
+def cli() -> int:
+    """The console script's entry point (see pyproject.toml): `main` with one-line failures."""
+    return run(main, PROG)
+
+
 if __name__ == "__main__":
-    raise SystemExit(run(main, PROG))
+    raise SystemExit(cli())
