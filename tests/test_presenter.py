@@ -60,13 +60,34 @@ def test_stepping_updates_the_url():
     assert app.query_params["date"] == DAYS[1].isoformat()
 
 
-def test_play_steps_to_the_end_and_stops():
+def record_pauses(monkeypatch) -> list[float]:
+    """The app's play pauses, recorded instead of slept, so the test takes no real time. AppTest's
+    own millisecond polling still sleeps for real (it would spin otherwise)."""
+    import time
+
+    real_sleep, pauses = time.sleep, []
+    monkeypatch.setattr("time.sleep", lambda seconds: pauses.append(seconds) if seconds >= 0.5 else real_sleep(seconds))
+    return pauses
+
+
+def test_play_steps_to_the_end_and_stops(monkeypatch):
+    waits = record_pauses(monkeypatch)
     app = run_app(date=DAYS[-2].isoformat())
     app.selectbox(key="pace").set_value("1 s")
     app.toggle(key="playing").set_value(True).run()
     assert not app.exception
     assert app.select_slider(key="as_of").value == DAYS[-1]
     assert button(app, "Next ▶").disabled
+    assert waits == [1.0], "one pause at the chosen pace, then play stops at the end"
+
+
+def test_play_pace_is_the_one_chosen(monkeypatch):
+    waits = record_pauses(monkeypatch)
+    app = run_app(date=DAYS[0].isoformat())
+    app.selectbox(key="pace").set_value("4 s")
+    app.toggle(key="playing").set_value(True).run()
+    assert waits and set(waits) == {4.0}
+    assert app.select_slider(key="as_of").value == DAYS[-1]  # it played through every date
 
 
 @pytest.mark.parametrize(
@@ -126,6 +147,19 @@ def test_changes_since_marks_new_and_changed_records():
     assert "**1 change(s) since 2026-01-17**" in text  # only the NATO meeting: pending, then unconfirmed
 
 
+def type_size(app: AppTest) -> str | None:
+    """The root font size the page's style sets, if any (the presentation layout's larger type)."""
+    import re
+
+    for element in app.get("html"):
+        found = re.search(r"html, body[^{]*\{\s*font-size:\s*([0-9.]+px)", element.proto.body)
+        if found:
+            return found.group(1)
+    return None
+
+
 def test_presentation_layout_from_link():
+    assert type_size(run_app()) is None  # the normal layout keeps Streamlit's type
     app = run_app(present="1")
+    assert type_size(app) == "19px"
     assert app.toggle(key="present").value is True
