@@ -59,6 +59,10 @@ LAYOUT_CSS = """
   h1 { font-size: 2rem !important; padding: 0 0 0.25rem 0 !important; }
   /* Captions readable (WCAG AA 4.5:1; Streamlit's grey is 3.9:1), in the light and the dark theme. */
   [data-testid="stCaptionContainer"] { color: inherit; opacity: 0.8; }
+  /* Static tables fit their column (a hidden scroll region is out of keyboard reach, and hid the
+     contributions' ⚠ column): cells wrap, long links break. */
+  .stTable table { font-size: 0.75rem; }
+  .stTable td, .stTable th { white-space: normal !important; overflow-wrap: anywhere; padding: 0.25rem 0.3rem !important; }
 </style>
 """
 PRESENTATION_CSS = """
@@ -184,8 +188,9 @@ def render_panel(view: pd.DataFrame) -> None:
             "Differ": ["⚠" if c else "" for c in result.table["conflict"]],
         }
     )
-    # A static table: no built-in CSV export that would bypass the extracts' formula guard.
-    st.table(table.set_index("Country"))
+    # A static table: no built-in CSV export that would bypass the extracts' formula guard. st.table
+    # renders each cell as Markdown: every cell is escaped, so curated text shows as typed.
+    st.table(table.map(md).set_index("Country"))
     st.caption(
         "“not stated”: no source gives a number (never counted as 0). “—”: no contingent in that state. "
         "Each contingent counts once, in the state it is in; the announced number is a separate fact."
@@ -244,7 +249,7 @@ def render_sources(dataset, view: pd.DataFrame) -> None:
                     "Published": [day.isoformat() for day in sources["published"]],
                     "Link (not fetched)": [url or f"held in seeds/: {seed}" for url, seed in zip(sources["url"], sources["seed_file"])],
                 }
-            ).set_index("Source")
+            ).map(md).set_index("Source")  # st.table renders cells as Markdown: escaped, shown as typed
         )
         st.caption(
             "Grades use the Admiralty code: source reliability A (completely reliable) to F (cannot be judged); "
@@ -362,7 +367,7 @@ def main() -> None:
         unplaced = view[~view["record_id"].isin(drawn_record_ids(view))]
         if not unplaced.empty:
             st.caption(
-                f"{len(unplaced)} record(s) have no stated place and are listed below, not drawn: "
+                f"{len(unplaced)} record(s) are not drawn (no stated place, or a contingent not there yet with no departure place) and are listed below: "
                 + md("; ".join(unplaced["title"]))
             )
     with panel_column:
@@ -382,12 +387,14 @@ def main() -> None:
         name = f"arctic-situation_sources_{as_of.isoformat()}.csv" if fmt == "sources" else f"arctic-situation_{stamp}.{suffix}"
         # Small text files are made with the page; the others only when clicked (Streamlit runs the callable then).
         data = make(fmt=fmt) if fmt in EAGER_DOWNLOADS else partial(make, fmt=fmt)
-        column.download_button(label, data=data, file_name=name, mime=mime, key=f"download-{fmt}", width="stretch")
+        # on_click="ignore": no rerun, which would drop the deferred files of the other buttons mid-click.
+        column.download_button(label, data=data, file_name=name, mime=mime, key=f"download-{fmt}", width="stretch",
+                               on_click="ignore")
     briefing_inputs = (dataset, support.basemap(), as_of, view_name, since)
     briefing_options = {"data_dir": support.data_dir(), "problems": dataset.problems}
     st.download_button(  # the page is made only when clicked (Streamlit runs the callable then)
         "Download briefing snapshot (HTML)", data=lambda: render_briefing(*briefing_inputs, **briefing_options),
-        file_name=f"arctic-briefing_{stamp}.html", mime="text/html", key="download-briefing",
+        file_name=f"arctic-briefing_{stamp}.html", mime="text/html", key="download-briefing", on_click="ignore",
     )
     cards = view.tail(RECORD_CARDS_MAX)  # the view is in date order: the latest
     if len(cards) < len(view):

@@ -98,13 +98,20 @@ def panel_summary(at: AppTest) -> str:
 def panel_table(at: AppTest) -> pd.DataFrame:
     (column,) = [c for c in at.columns if any(s.value == PANEL_HEADING for s in c.subheader)]
     (table,) = column.table
-    return table.value
+    return shown_as_text(table.value)
 
 
 def sources_table(at: AppTest) -> tuple[str, pd.DataFrame]:
     (expander,) = [e for e in at.expander if e.label.startswith("Sources behind this view")]
     (table,) = expander.table
-    return expander.label, table.value
+    return expander.label, shown_as_text(table.value)
+
+
+def shown_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A st.table's cells as the page shows them: st.table renders Markdown, the app escapes every cell."""
+    shown = frame.map(unescape)
+    shown.index = [unescape(name) for name in shown.index]
+    return shown
 
 
 def card(at: AppTest, record_id: str) -> str:

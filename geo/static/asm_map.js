@@ -10,8 +10,8 @@
     assessment: {label: "Assessment", colour: "#56B4E9", shape: "star"},
     threat: {label: "Threat", colour: "#000000", shape: "down"},
     visit: {label: "Visit", colour: "#0072B2", shape: "hexagon"},
-    mission: {label: "Mission", colour: "#D55E00", shape: "square"},
-    exercise: {label: "Exercise", colour: "#D55E00", shape: "diamond"},
+    mission: {label: "Mission", colour: "#D55E00", shape: "pentagon"},
+    exercise: {label: "Exercise", colour: "#D55E00", shape: "bowtie"},
     protest: {label: "Protest", colour: "#CC79A7", shape: "cross"},
     deployment: {label: "Deployment", colour: "#D55E00", shape: "route"}
   };
@@ -25,6 +25,8 @@
     down: '<polygon points="1.5,2.5 20.5,2.5 11,20"/>',
     hexagon: '<polygon points="6,2 16,2 21,11 16,20 6,20 1,11"/>',
     cross: '<polygon points="8,1.5 14,1.5 14,8 20.5,8 20.5,14 14,14 14,20.5 8,20.5 8,14 1.5,14 1.5,8 8,8"/>',
+    pentagon: '<polygon points="11,1.5 20.5,8.4 16.9,19.8 5.1,19.8 1.5,8.4"/>',
+    bowtie: '<polygon points="1.5,2.5 11,8.5 20.5,2.5 20.5,19.5 11,13.5 1.5,19.5"/>',
     route: '<line x1="1" y1="11" x2="21" y2="11" stroke-dasharray="5 3" stroke-width="3.5"/>'
   };
 

@@ -1,7 +1,7 @@
 """The dashboard page as a test reads it: the map iframe's drawn records, the panel, the list.
 
-`expected_state(records, day)` is what the page should show for a date, computed from `geo` (the
-as-of view, `drawn_record_ids`, `contributions`); `Dashboard` reads what the browser actually shows.
+`expected_state(situation, day)` is what the page should show for a date, computed from `geo` (the
+as-of view of the Dataset, `drawn_record_ids`, `contributions`); `Dashboard` reads what the browser actually shows.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from geo.asof import STATUS_LABELS, as_of_view, contributions
+from geo.asof import PRESENCE_THERE, STATUS_LABELS, as_of_view, contributions
 from geo.mapview import drawn_record_ids
 
 WAIT_MS = 60_000
@@ -99,12 +99,14 @@ class Expected:
         return {"markers": self.markers, "routes": self.routes, "areas": self.areas, "statuses": self.statuses}
 
 
-def expected_state(records: pd.DataFrame, day: dt.date) -> Expected:
-    view = as_of_view(records, day)
+def expected_state(situation, day: dt.date) -> Expected:
+    view = as_of_view(situation, day)
     drawn = drawn_record_ids(view)
     placed = view[view["record_id"].isin(drawn)]
-    points = placed[placed["geo_precision"].isin(["site", "city"])]
-    areas = placed[placed["geo_precision"] == "territory"]
+    # A deployment is drawn at its place only while it is on the ground; otherwise only its route.
+    there = placed[(placed["kind"] != "deployment") | (placed["presence"] == PRESENCE_THERE)]
+    points = there[there["geo_precision"].isin(["site", "city"])]
+    areas = there[there["geo_precision"] == "territory"]
     routes = placed[(placed["kind"] == "deployment") & placed["origin_lat"].notna()]
     return Expected(
         day=day,

@@ -14,7 +14,7 @@ from geo.records import load_dataset
 from tests.browser.conftest import ARTIFACTS, LAPTOP
 from tests.browser.dashboard import Dashboard, expected_state
 from tests.support.browser import streamlit_server
-from tests.support.hostile import IMG, MD_IMAGE, PAYLOADS, PLACE_NAME, QUOTE, SCRIPT, make_hostile_data
+from tests.support.hostile import IMG, MD_IMAGE, ORIGIN, PAYLOADS, PLACE_NAME, PUBLISHER, QUOTE, SCRIPT, make_hostile_data
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def hostile(tmp_path_factory):
     dataset = load_dataset(made.data_dir)
     assert not dataset.problems, f"the hostile records must pass validation to reach the page: {dataset.problems}"
     assert set(made.record_ids) <= set(dataset.records["record_id"])
-    return made, dataset.records
+    return made, dataset
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,11 @@ def test_hostile_text_is_shown_literally_and_never_runs(hostile, hostile_server,
     text = board.main_text()
     missing = [payload for payload in PAYLOADS if payload not in text]
     assert not missing, f"payloads not shown literally on the page: {missing}"
-    by_id = records.set_index("record_id")
+    page.get_by_text("Sources behind this view").click()  # the expander: publisher and origin as typed
+    page.get_by_text(PUBLISHER).first.wait_for(state="visible")
+    sources_text = board.main_text()
+    assert PUBLISHER in sources_text and ORIGIN in sources_text
+    by_id = records.records.set_index("record_id")
     for record_id in made.record_ids:
         assert by_id.loc[record_id, "title"] in text, f"the title of {record_id} should show as typed"
     listed = board.listed_records()
@@ -98,7 +102,8 @@ def test_hostile_text_is_shown_literally_and_never_runs(hostile, hostile_server,
     shown = frame.evaluate(OPEN_ALL_JS)
     texts = {(entry["id"], key): value for entry in shown for key, value in entry.items() if key != "id"}
     deployment_popups = [value for (ids, key), value in texts.items() if key == "popup" and "hostile-deployment" in ids.split(";")]
-    assert len(deployment_popups) == 2, "the route and the Greenland area should each have a popup"
+    # An announced deployment is drawn as its route only; at its place (the Greenland area) only once on the ground.
+    assert len(deployment_popups) == 1, "the route should have a popup"
     assert all(IMG in popup_text and SCRIPT in popup_text for popup_text in deployment_popups)
     assert all(value for value in texts.values()), f"every record layer should show a popup and a tooltip: {texts}"
 

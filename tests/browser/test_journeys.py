@@ -13,6 +13,7 @@ Screenshots go to test-artifacts/screenshots/ (git-ignored) for a person to look
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 
@@ -20,7 +21,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo.asof import default_date, key_dates
+from geo.asof import as_of_view, default_date, key_dates
 from tests.browser.conftest import FULL_HD, LAPTOP
 from tests.browser.dashboard import Dashboard, expected_state, heading_date, status_line
 from tests.support.browser import REPO_ROOT
@@ -92,8 +93,9 @@ def overlaps(a, b) -> bool:
 
 @pytest.fixture(scope="module")
 def records(dataset):
+    """The bundled Dataset (records, claims, sources): what every expectation is derived from."""
     assert not dataset.problems, f"the bundled data should be clean: {dataset.problems}"
-    return dataset.records
+    return dataset
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +123,7 @@ def test_briefing_staff_read_the_situation_at_a_glance(app_server, open_page, re
     assert land["inView"] and land["blank"] == [], f"outlines in view but not drawn: {land['blank']} (view {land['view']})"
     greenland = frame.locator("path.asm-greenland")
     assert greenland.count() == 1 and len(greenland.get_attribute("d")) > 100, "Greenland should be drawn as an area"
-    at_greenland = set(expected.view.loc[expected.view["place_id"] == "greenland", "record_id"])
+    at_greenland = set(expected.view.loc[expected.view["place_id"] == "greenland", "record_id"]) & set(expected.areas)
     area_classes = frame.evaluate("() => [...document.querySelectorAll('path.asm-area')].map((p) => p.getAttribute('class'))")
     assert at_greenland and any(at_greenland <= set(c.replace("asm-rec-", "").split()) for c in area_classes), area_classes
     assert frame.locator(".asm-legend").is_visible()
@@ -151,7 +153,7 @@ def test_a_popup_is_readable_inside_the_map(app_server, open_page, records, scre
     marker.click()
     popup = frame.locator(".leaflet-popup")
     popup.wait_for(state="visible")
-    row = records.set_index("record_id").loc["washington-meeting"]
+    row = as_of_view(records, default_date(records)).set_index("record_id").loc["washington-meeting"]
     text = popup.inner_text()
     assert row["title"] in text and row["source_quote"] in " ".join(text.split())
     board.wait_map_settled()  # the popup pans the map into view
@@ -275,9 +277,9 @@ def test_analyst_downloads_exactly_what_the_command_line_writes(app_server, open
     expected = expected_state(records, day)
 
     files = {}
-    for label, fmt in (("Download CSV", "csv"), ("Download GeoJSON", "geojson")):
-        with page.expect_download() as download_info:
-            page.get_by_role("button", name=label).click()
+    for label, fmt in (("CSV", "csv"), ("GeoJSON", "geojson")):
+        with page.expect_download(timeout=60_000) as download_info:  # GeoJSON is made when clicked
+            page.get_by_role("button", name=label, exact=True).click()
         download = download_info.value
         assert download.suggested_filename == f"arctic-situation_{day.isoformat()}.{fmt}"
         target = tmp_path / download.suggested_filename
@@ -290,8 +292,11 @@ def test_analyst_downloads_exactly_what_the_command_line_writes(app_server, open
     assert list(table["record_id"]) and set(table["record_id"]) == expected.record_ids
     assert len(table) == len(expected.view)
 
-    geojson_bytes = files["geojson"].read_bytes()
-    assert geojson_bytes == extract_from_cli(day, "geojson")
+    # The GeoJSON says inside when it was made (metadata.generated_at): equal to the command line's
+    # but for that moment.
+    downloaded, written = (json.loads(data) for data in (files["geojson"].read_bytes(), extract_from_cli(day, "geojson")))
+    assert downloaded["metadata"].pop("generated_at") and written["metadata"].pop("generated_at")
+    assert downloaded == written, "the GeoJSON download should equal the command line's"
     frame = gpd.read_file(files["geojson"])
     assert set(frame["record_id"]) == expected.record_ids and len(frame) == len(expected.view)
     assert frame.crs is not None and frame.crs.to_epsg() == 4326
