@@ -55,7 +55,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from geo.asof import as_of_view, date_span, default_date, key_dates  # noqa: E402
 from geo.basemap import load_basemap  # noqa: E402
 from geo.geometry import outlines_by_iso3  # noqa: E402
-from geo.mapview import drawn_record_ids, record_features  # noqa: E402
+from geo.mapview import record_features  # noqa: E402
 from geo.paths import DATA_DIR  # noqa: E402
 from geo.records import Dataset, load_dataset  # noqa: E402
 from synthetic_data import check_clean, write_synthetic_data  # noqa: E402
@@ -214,9 +214,9 @@ def plan_for(dataset: Dataset, reference: bool = False, view_name: str = "mercat
     drawn, layer = {}, {}
     for day in days:
         view = as_of_view(dataset, day)
-        if reference:  # the minimal app draws each placed record as a point with its status
-            ids = drawn_record_ids(view)
-            placed = view[view["record_id"].isin(ids)]
+        if reference:  # the minimal app draws each placed record as a point with its status (as reference_app.py)
+            placed = view[view["lat"].notna() & view["geo_precision"].notna()]
+            ids = set(placed["record_id"])
             layer[day] = json.dumps(sorted(zip(placed["record_id"], placed["status"])))
         else:  # exactly what the dashboard's record layer holds (a deployment away from its site has no marker)
             features = record_features(view, outlines, view_name)
