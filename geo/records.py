@@ -657,19 +657,20 @@ def load_dataset(
     claims, claim_problems, bad_claims = _check_rows(CLAIMS_FILE, claim_table, dictionary[CLAIMS_FILE], "claim_id", check_claim)
     problems.extend(claim_problems)
     # A departure before its arrival, within one record (checked once every claim is read).
-    for claim in list(claims.values()):
-        if claim["status"] != "left":
-            continue
+    arrivals: dict[str, list[tuple[dt.date, dict]]] = {}
+    for claim in claims.values():
+        if claim["status"] == "arrived":
+            arrivals.setdefault(claim["record_id"], []).append((_parse_date(claim["date"]), claim))
+    for claim in [c for c in claims.values() if c["status"] == "left"]:
         left = _parse_date(claim["date"])
-        for other in claims.values():
-            arrived = _parse_date(other["date"])
-            if other["record_id"] == claim["record_id"] and other["status"] == "arrived" and arrived > left:
-                problems.append(Problem(CLAIMS_FILE, claim["line"], "date",
-                    f"departure {left} is before the arrival {arrived} of claim {other['claim_id']} (line {other['line']});"
-                    " a departure follows its arrival", claim["claim_id"]))  # fmt: skip
-                bad_claims.add(claim["line"])
-                del claims[claim["claim_id"]]
-                break
+        later = [(arrived, other) for arrived, other in arrivals.get(claim["record_id"], ()) if arrived > left]
+        if later:
+            arrived, other = later[0]
+            problems.append(Problem(CLAIMS_FILE, claim["line"], "date",
+                f"departure {left} is before the arrival {arrived} of claim {other['claim_id']} (line {other['line']});"
+                " a departure follows its arrival", claim["claim_id"]))  # fmt: skip
+            bad_claims.add(claim["line"])
+            del claims[claim["claim_id"]]
     grades: dict[str, set[str]] = {}
     for claim in claims.values():
         grades.setdefault(claim["record_id"], set()).add(sources[claim["source_id"]]["reliability"])
