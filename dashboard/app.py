@@ -142,6 +142,18 @@ def step_date(days: list[dt.date], offset: int) -> None:
     st.session_state.playing = st.session_state.get("playing", False) and index < len(days) - 1
 
 
+def render_basemap_notice(problem: str | None, view: pd.DataFrame) -> None:
+    """Without a usable basemap the map still draws the records, on a plain background: say why."""
+    if problem is None:
+        return
+    territory = int((view["geo_precision"] == "territory").sum())
+    unoutlined = f" {territory} record(s) placed only at territory level are listed below but not outlined." if territory else ""
+    st.warning(
+        f"The map has no country outlines, so the records are drawn on a plain background: {md(problem)}.{unoutlined}",
+        icon="🗺️",
+    )
+
+
 def go_to_stop(stop_list, index: int) -> None:
     stop = stop_list[index]
     st.session_state.stop_index = index
@@ -347,6 +359,7 @@ def main() -> None:
 
     map_column, panel_column = st.columns([3, 2] if presenting else [5, 3], gap="medium")
     with map_column:
+        render_basemap_notice(support.basemap_problem(), view)
         base = build_base_map(support.basemap(), None, view=view_name, layers=support.base_layers(view_name),
                               bounds=support.map_frame(view_name))
         layer = build_record_layer(view, support.outlines(), view=view_name)

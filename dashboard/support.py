@@ -16,10 +16,10 @@ import geopandas as gpd
 import streamlit as st
 
 from geo.asof import placed_frame
-from geo.basemap import load_basemap
+from geo.basemap import BasemapError, load_basemap
 from geo.geometry import outlines_by_iso3
-from geo.mapview import BaseLayers, frame_bounds, prepare_base_layers, project, serve_base_layers
-from geo.paths import DATA_DIR, STOPS_PATH
+from geo.mapview import BaseLayers, frame_bounds, prepare_base_layers, serve_base_layers
+from geo.paths import DATA_DIR, STOPS_PATH, basemap_path_for
 from geo.records import Dataset, load_dataset
 from geo.stops import load_stops
 from geo.version import data_version as read_data_version
@@ -37,14 +37,19 @@ def data_dir() -> Path:
 
 
 def _fingerprint(folder: Path) -> tuple:
-    """Changes when any file the dataset reads changes, so edits show without a restart."""
-    paths = [*sorted(folder.glob("*.csv")), *sorted((folder.parent / "seeds").glob("*"))]
+    """Changes when any file the dataset or the map reads changes (the CSV files, the seeds and the
+    basemap), so edits, and a restored basemap, show without a restart."""
+    paths = [
+        *sorted(folder.glob("*.csv")),
+        *sorted((folder.parent / "seeds").glob("*")),
+        *sorted(basemap_path_for(folder).parent.glob("*")),
+    ]
     return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in paths if path.is_file())
 
 
 @st.cache_resource(show_spinner="Loading and checking the records…")
 def _dataset(folder: str, fingerprint: tuple) -> Dataset:
-    return load_dataset(Path(folder))
+    return load_dataset(Path(folder), basemap_path=basemap_path_for(Path(folder)))
 
 
 def dataset() -> Dataset:
@@ -64,30 +69,55 @@ def data_version() -> str:
 
 
 @st.cache_resource(show_spinner="Loading the basemap…")
+def _basemap(folder: str, fingerprint: tuple) -> tuple[gpd.GeoDataFrame, str | None]:
+    """The basemap, or no outlines and the sentence saying why (the map then draws the records on a
+    plain background instead of failing)."""
+    try:
+        return load_basemap(basemap_path_for(Path(folder))), None
+    except BasemapError as error:
+        return gpd.GeoDataFrame({"iso3": [], "name": []}, geometry=[], crs=4326), str(error)
+
+
+def _basemap_key() -> tuple[str, tuple]:
+    folder = data_dir()
+    return str(folder), _fingerprint(folder)
+
+
 def basemap() -> gpd.GeoDataFrame:
-    return load_basemap()
+    """The country outlines; empty when the basemap file cannot be used (see `basemap_problem`)."""
+    return _basemap(*_basemap_key())[0]
+
+
+def basemap_problem() -> str | None:
+    """Why the map has no country outlines, or None when the basemap is fine."""
+    return _basemap(*_basemap_key())[1]
 
 
 @st.cache_resource
+def _outlines(folder: str, fingerprint: tuple) -> dict:
+    return outlines_by_iso3(_basemap(folder, fingerprint)[0])
+
+
 def outlines() -> dict:
-    return outlines_by_iso3(basemap())
+    return _outlines(*_basemap_key())
 
 
 @st.cache_resource
-def projected_basemap(view: str) -> gpd.GeoDataFrame:
-    return project(basemap(), view)
+def _base_layers(folder: str, fingerprint: tuple, view: str) -> BaseLayers:
+    return serve_base_layers(
+        prepare_base_layers(_basemap(folder, fingerprint)[0], view), STATIC_DIR / "outlines", STATIC_URL + "/outlines"
+    )
 
 
-@st.cache_resource
 def base_layers(view: str) -> BaseLayers:
     """The view's outlines projected and serialised once, and served as a static script that the
     map loads once: they no longer travel with every slider step."""
-    return serve_base_layers(prepare_base_layers(basemap(), view), STATIC_DIR / "outlines", STATIC_URL + "/outlines")
+    return _base_layers(*_basemap_key(), view)
 
 
 @st.cache_resource
 def _map_frame(folder: str, fingerprint: tuple, view: str) -> list[list[float]]:
-    return frame_bounds(placed_frame(_dataset(folder, fingerprint)), view, outlines())
+    return frame_bounds(placed_frame(_dataset(folder, fingerprint)), view, _outlines(folder, fingerprint))
 
 
 def map_frame(view: str) -> list[list[float]]:

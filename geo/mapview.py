@@ -310,7 +310,7 @@ class BaseLayers:
     """The fixed layers of one view, projected and serialised once: outlines and label points."""
 
     view: str
-    land: OutlineData
+    land: OutlineData | None  # None without a usable basemap: the records on a plain background
     greenland: OutlineData | None
     graticule: OutlineData | None
     labels: list[dict]
@@ -355,7 +355,7 @@ def prepare_base_layers(basemap: gpd.GeoDataFrame, view: str) -> BaseLayers:
     greenland = land[land["iso3"] == "GRL"]
     return BaseLayers(
         view=view,
-        land=OutlineData.from_frame(land[["name", "geometry"]]),
+        land=None if land.empty else OutlineData.from_frame(land[["name", "geometry"]]),
         greenland=None if greenland.empty else OutlineData.from_frame(greenland[["name", "geometry"]]),
         graticule=OutlineData.from_frame(graticule(view)) if view == "polar" else None,
         labels=label_points(land, {"GRL": "Greenland"}),
@@ -403,7 +403,8 @@ def build_base_map(
         fmap.get_root().header.add_child(InlineAsset("style", text), name=f"asset_css_inline_{i}")
     for i, text in enumerate(assets.js_inline):
         fmap.get_root().header.add_child(InlineAsset("script", text), name=f"asset_js_inline_{i}")
-    OutlineLayer(layers.land, "Land (Natural Earth)", LAND_STYLE, attribution="Outlines: Natural Earth (public domain)").add_to(fmap)
+    if layers.land is not None:
+        OutlineLayer(layers.land, "Land (Natural Earth)", LAND_STYLE, attribution="Outlines: Natural Earth (public domain)").add_to(fmap)
     if layers.greenland is not None:
         OutlineLayer(layers.greenland, "Greenland", GREENLAND_STYLE, class_name="asm-greenland").add_to(fmap)
     if layers.graticule is not None:
