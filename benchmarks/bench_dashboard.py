@@ -51,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+from synthetic_data import check_clean, write_synthetic_data  # noqa: E402
 
 from geo.asof import as_of_view, date_span, default_date, key_dates  # noqa: E402
 from geo.basemap import load_basemap  # noqa: E402
@@ -58,7 +59,6 @@ from geo.geometry import outlines_by_iso3  # noqa: E402
 from geo.mapview import record_features  # noqa: E402
 from geo.paths import DATA_DIR  # noqa: E402
 from geo.records import Dataset, load_dataset  # noqa: E402
-from synthetic_data import check_clean, write_synthetic_data  # noqa: E402
 from tests.support.browser import launch_chromium, streamlit_server  # noqa: E402
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -310,14 +310,14 @@ def run_session(browser, server, plan: Plan, view_name: str = "mercator") -> Ses
             map_changes = plan.layer[day] != plan.layer[previous]
             page.wait_for_function(IDLE, timeout=STEP_TIMEOUT_MS, polling=50)  # steps are measured one at a time
             slider.focus()
-            page.evaluate(
-                "([ids, changes]) => window.__asmBench.arm(ids, changes)", [plan.drawn[day], map_changes]
-            )
+            page.evaluate("([ids, changes]) => window.__asmBench.arm(ids, changes)", [plan.drawn[day], map_changes])
             page.keyboard.press(key)
             try:
                 page.wait_for_function("() => window.__asmBench.step.end !== null", timeout=STEP_TIMEOUT_MS, polling=50)
             except PlaywrightTimeout:
-                raise RuntimeError(f"step {previous} -> {day} did not finish: {describe(page, plan.drawn[day])}") from None
+                raise RuntimeError(
+                    f"step {previous} -> {day} did not finish: {describe(page, plan.drawn[day])}"
+                ) from None
             step = page.evaluate("() => window.__asmBench.step")
             value = int(slider.get_attribute("value"))
             if value != target:
@@ -433,7 +433,9 @@ def format_table(summaries: list[dict]) -> str:
 
 def git_commit() -> str | None:
     with contextlib.suppress(OSError, subprocess.CalledProcessError):
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     return None
 
 
@@ -442,9 +444,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=3, help="fresh server + page per repeat (default 3)")
     parser.add_argument("--sizes", default="bundled,1000,10000", help="comma-separated: bundled and/or record counts")
     parser.add_argument("--seed", type=int, default=20260114, help="random seed of the synthetic records")
-    parser.add_argument("--reference", action="store_true", help="also measure the minimal app (benchmarks/reference_app.py)")
+    parser.add_argument(
+        "--reference", action="store_true", help="also measure the minimal app (benchmarks/reference_app.py)"
+    )
     parser.add_argument("--no-product", action="store_true", help="skip the dashboard (with --reference)")
-    parser.add_argument("--view", default="mercator", choices=["mercator", "polar"], help="map projection (dashboard only)")
+    parser.add_argument(
+        "--view", default="mercator", choices=["mercator", "polar"], help="map projection (dashboard only)"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS_DIR, help="folder for the JSON results")
     return parser.parse_args(argv)
 
@@ -471,8 +477,10 @@ def main(argv: list[str] | None = None) -> int:
                 plan = plan_for(dataset, reference=app == "reference", view_name=args.view)
                 sessions = []
                 for repeat in range(args.repeats):
-                    server_cm = reference_server(data_dir, log_dir) if app == "reference" else streamlit_server(
-                        data_dir=None if size == "bundled" else data_dir, log_dir=log_dir
+                    server_cm = (
+                        reference_server(data_dir, log_dir)
+                        if app == "reference"
+                        else streamlit_server(data_dir=None if size == "bundled" else data_dir, log_dir=log_dir)
                     )
                     with server_cm as server:
                         session = run_session(browser, server, plan, "mercator" if app == "reference" else args.view)

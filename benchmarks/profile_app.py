@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from streamlit.runtime.scriptrunner import script_runner  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
+from synthetic_data import check_clean, write_synthetic_data  # noqa: E402
 
 from geo.asof import date_span, key_dates  # noqa: E402
 from geo.records import load_dataset  # noqa: E402
-from synthetic_data import check_clean, write_synthetic_data  # noqa: E402
 
 APP = REPO_ROOT / "dashboard" / "app.py"
 PROFILER: cProfile.Profile | None = None  # set while a run is profiled

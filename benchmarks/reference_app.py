@@ -28,7 +28,6 @@ POINT = folium.JsCode(
 )
 
 
-
 class ExposeMap(MacroElement):
     """`window.asmMap`, as the dashboard sets it, so the benchmark can read zoom and centre."""
 
@@ -59,4 +58,6 @@ fmap.default_css = [("leaflet", "/app/static/leaflet/leaflet.css")]
 ExposeMap().add_to(fmap)
 group = folium.FeatureGroup(name="records")
 folium.GeoJson({"type": "FeatureCollection", "features": features}, point_to_layer=POINT).add_to(group)
-st_folium(fmap, key="reference-map", feature_group_to_add=group, returned_objects=[], height=560, use_container_width=True)
+st_folium(
+    fmap, key="reference-map", feature_group_to_add=group, returned_objects=[], height=560, use_container_width=True
+)

@@ -176,7 +176,8 @@ def write_synthetic_data(root: Path, count: int, seed: int, span: tuple[dt.date,
                     "language": language,
                     "reliability": reliability,
                     "seed_file": "",
-                    "note": "Synthetic source made by the benchmark." + (" Reprint of Synthetic Wire." if origin else ""),
+                    "note": "Synthetic source made by the benchmark."
+                    + (" Reprint of Synthetic Wire." if origin else ""),
                 }
             )
         sources += today
@@ -269,7 +270,9 @@ def write_synthetic_data(root: Path, count: int, seed: int, span: tuple[dt.date,
                 date_precision="range" if latest else "day",
                 place_id=place,
                 origin_place_id=origin_place if position == 0 else "",
-                quote=rng.choice(sentences) if held else f"synthetic locating phrase {rng.randrange(1000):03d} of the benchmark",
+                quote=rng.choice(sentences)
+                if held
+                else f"synthetic locating phrase {rng.randrange(1000):03d} of the benchmark",
             )
             basis = {"announced": "announced", "arrived": "deployed", "dispatched": "deployed"}.get(status)
             if kind == "deployment" and basis and not held and rng.random() < 0.8:

@@ -33,7 +33,13 @@ from geo.asof import (  # noqa: E402
 )
 from geo.extract import ExtractRequest, render_extract  # noqa: E402
 from geo.mapview import (  # noqa: E402
-    VIEWS, build_base_map, build_record_layer, drawn_record_ids, number_text, project_points, sources_text,
+    VIEWS,
+    build_base_map,
+    build_record_layer,
+    drawn_record_ids,
+    number_text,
+    project_points,
+    sources_text,
 )  # fmt: skip
 from geo.records import CHAINED_FILES  # noqa: E402
 from geo.snapshot import render_briefing  # noqa: E402
@@ -98,7 +104,10 @@ def parse_query_date(
         return None, f"The link's `?{name}=` date {wanted} is outside the records; {accepted}. Now {fallback}."
     snapped = max(day for day in days if day <= wanted)
     if snapped != wanted:
-        return snapped, f"Nothing changed on {wanted}; showing {snapped}, the last change before it (the view is the same)."
+        return (
+            snapped,
+            f"Nothing changed on {wanted}; showing {snapped}, the last change before it (the view is the same).",
+        )
     return snapped, None
 
 
@@ -117,7 +126,9 @@ def initialise_from_url(days: list[dt.date], default: dt.date) -> list[str]:
     view = params.get("view", "mercator")
     if view not in VIEWS:
         accepted = " or ".join(f"`?view={name}`" for name in VIEWS)
-        notices.append(f"The link's `?view=` value {quote_link_value(view)} is unknown; use {accepted}. Now showing Web Mercator.")
+        notices.append(
+            f"The link's `?view=` value {quote_link_value(view)} is unknown; use {accepted}. Now showing Web Mercator."
+        )
         view = "mercator"
     st.session_state.view = view
     since_raw = params.get("since")
@@ -147,7 +158,9 @@ def render_basemap_notice(problem: str | None, view: pd.DataFrame) -> None:
     if problem is None:
         return
     territory = int((view["geo_precision"] == "territory").sum())
-    unoutlined = f" {territory} record(s) placed only at territory level are listed below but not outlined." if territory else ""
+    unoutlined = (
+        f" {territory} record(s) placed only at territory level are listed below but not outlined." if territory else ""
+    )
     st.warning(
         f"The map has no country outlines, so the records are drawn on a plain background: {md(problem)}.{unoutlined}",
         icon="🗺️",
@@ -221,12 +234,16 @@ def render_record(row) -> None:
         when = format_when(row.date, row.date_latest) + (" (range)" if row.date_latest else "")
         if row.date_end:
             when += f", until {row.date_end.isoformat()}"
-        st.markdown(f"**{md(when)}** · {md(row.kind)} · status: *{md(status)}* · grade **{md(row.reliability)}**{badge}")
+        st.markdown(
+            f"**{md(when)}** · {md(row.kind)} · status: *{md(status)}* · grade **{md(row.reliability)}**{badge}"
+        )
         st.markdown(f"#### {md(row.title)}")
         details = []
         if row.summary:
             details.append(md(row.summary))
-        details.append("Where: " + (md(row.place) if isinstance(row.place, str) and row.place else "*not stated (not on the map)*"))
+        details.append(
+            "Where: " + (md(row.place) if isinstance(row.place, str) and row.place else "*not stated (not on the map)*")
+        )
         if row.participants:
             details.append("Who: " + md("; ".join(row.participants.split(";"))))
         if row.kind == "deployment":
@@ -259,9 +276,13 @@ def render_sources(dataset, view: pd.DataFrame) -> None:
                     "Origin": sources["origin"],
                     "Grade": sources["reliability"],
                     "Published": [day.isoformat() for day in sources["published"]],
-                    "Link (not fetched)": [url or f"held in seeds/: {seed}" for url, seed in zip(sources["url"], sources["seed_file"])],
+                    "Link (not fetched)": [
+                        url or f"held in seeds/: {seed}" for url, seed in zip(sources["url"], sources["seed_file"])
+                    ],
                 }
-            ).map(md).set_index("Source")  # st.table renders cells as Markdown: escaped, shown as typed
+            )
+            .map(md)
+            .set_index("Source")  # st.table renders cells as Markdown: escaped, shown as typed
         )
         st.caption(
             "Grades use the Admiralty code: source reliability A (completely reliable) to F (cannot be judged); "
@@ -313,14 +334,29 @@ def main() -> None:
             labels = [stop.label for stop in stop_list]
             current = st.session_state.get("stop_index")
             cols = st.columns(2)
-            cols[0].button("◀ Stop", on_click=go_to_stop, args=(stop_list, max((current or 0) - 1, 0)),
-                           disabled=current in (None, 0), width="stretch")
-            cols[1].button("Stop ▶", on_click=go_to_stop,
-                           args=(stop_list, 0 if current is None else min(current + 1, len(stop_list) - 1)),
-                           disabled=current == len(stop_list) - 1, width="stretch")
+            cols[0].button(
+                "◀ Stop",
+                on_click=go_to_stop,
+                args=(stop_list, max((current or 0) - 1, 0)),
+                disabled=current in (None, 0),
+                width="stretch",
+            )
+            cols[1].button(
+                "Stop ▶",
+                on_click=go_to_stop,
+                args=(stop_list, 0 if current is None else min(current + 1, len(stop_list) - 1)),
+                disabled=current == len(stop_list) - 1,
+                width="stretch",
+            )
             for index, label in enumerate(labels):
-                st.button(label, key=f"stop-{index}", on_click=go_to_stop, args=(stop_list, index), width="stretch",
-                          type="primary" if index == current else "secondary")
+                st.button(
+                    label,
+                    key=f"stop-{index}",
+                    on_click=go_to_stop,
+                    args=(stop_list, index),
+                    width="stretch",
+                    type="primary" if index == current else "secondary",
+                )
         else:
             st.caption("No stops file (data/stops.csv).")
     st.html(LAYOUT_CSS)
@@ -360,12 +396,17 @@ def main() -> None:
     map_column, panel_column = st.columns([3, 2] if presenting else [5, 3], gap="medium")
     with map_column:
         render_basemap_notice(support.basemap_problem(), view)
-        base = build_base_map(support.basemap(), None, view=view_name, layers=support.base_layers(view_name),
-                              bounds=support.map_frame(view_name))
+        base = build_base_map(
+            support.basemap(),
+            None,
+            view=view_name,
+            layers=support.base_layers(view_name),
+            bounds=support.map_frame(view_name),
+        )
         layer = build_record_layer(view, support.outlines(), view=view_name)
         center = zoom = None
         if stop and stop.date == as_of and stop.center:
-            (x, y), = project_points([stop.center[1]], [stop.center[0]], view_name)
+            ((x, y),) = project_points([stop.center[1]], [stop.center[0]], view_name)
             center, zoom = (y, x), stop.zoom
         st_folium(
             base,
@@ -390,24 +431,35 @@ def main() -> None:
     st.subheader(f"What was known on {as_of.strftime('%A %d %B %Y')}")
     if since:
         changed = view[view["change"] != CHANGE_NONE]
-        st.markdown(f"**{len(changed)} change(s) since {since.isoformat()}** — new or changed records are marked on the map and below.")
+        st.markdown(
+            f"**{len(changed)} change(s) since {since.isoformat()}** — new or changed records are marked on the map and below."
+        )
     stamp = as_of.isoformat() + (f"_since_{since.isoformat()}" if since else "")
     request = ExtractRequest(as_of, since)
     make = partial(render_extract, view, request=request, outlines=support.outlines(), sources=dataset.sources,
                    version=support.data_version())  # fmt: skip
     downloads = st.columns(len(DOWNLOADS))
     for column, (fmt, label, suffix, mime) in zip(downloads, DOWNLOADS):
-        name = f"arctic-situation_sources_{as_of.isoformat()}.csv" if fmt == "sources" else f"arctic-situation_{stamp}.{suffix}"
+        name = (
+            f"arctic-situation_sources_{as_of.isoformat()}.csv"
+            if fmt == "sources"
+            else f"arctic-situation_{stamp}.{suffix}"
+        )
         # Small text files are made with the page; the others only when clicked (Streamlit runs the callable then).
         data = make(fmt=fmt) if fmt in EAGER_DOWNLOADS else partial(make, fmt=fmt)
         # on_click="ignore": no rerun, which would drop the deferred files of the other buttons mid-click.
-        column.download_button(label, data=data, file_name=name, mime=mime, key=f"download-{fmt}", width="stretch",
-                               on_click="ignore")
+        column.download_button(
+            label, data=data, file_name=name, mime=mime, key=f"download-{fmt}", width="stretch", on_click="ignore"
+        )
     briefing_inputs = (dataset, support.basemap(), as_of, view_name, since)
     briefing_options = {"data_dir": support.data_dir(), "problems": dataset.problems}
     st.download_button(  # the page is made only when clicked (Streamlit runs the callable then)
-        "Download briefing snapshot (HTML)", data=lambda: render_briefing(*briefing_inputs, **briefing_options),
-        file_name=f"arctic-briefing_{stamp}.html", mime="text/html", key="download-briefing", on_click="ignore",
+        "Download briefing snapshot (HTML)",
+        data=lambda: render_briefing(*briefing_inputs, **briefing_options),
+        file_name=f"arctic-briefing_{stamp}.html",
+        mime="text/html",
+        key="download-briefing",
+        on_click="ignore",
     )
     cards = view.tail(RECORD_CARDS_MAX)  # the view is in date order: the latest
     if len(cards) < len(view):
@@ -420,12 +472,16 @@ def main() -> None:
         render_record(row)
 
     st.query_params.from_dict(
-        {key: value for key, value in {
-            "date": as_of.isoformat(),
-            "view": view_name if view_name != "mercator" else None,
-            "since": since.isoformat() if since else None,
-            "present": "1" if presenting else None,
-        }.items() if value}
+        {
+            key: value
+            for key, value in {
+                "date": as_of.isoformat(),
+                "view": view_name if view_name != "mercator" else None,
+                "since": since.isoformat() if since else None,
+                "present": "1" if presenting else None,
+            }.items()
+            if value
+        }
     )
     if playing and index < len(days) - 1:
         time.sleep(PLAY_PACES[pace])

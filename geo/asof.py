@@ -327,7 +327,9 @@ class Contributions:
     def summary(self) -> str:
         if self.table.empty:
             return "No contributions reported as of this date."
-        parts = [f"{state.capitalize()}: {tally.describe()}" for state, tally in self.tallies.items() if tally.describe()]
+        parts = [
+            f"{state.capitalize()}: {tally.describe()}" for state, tally in self.tallies.items() if tally.describe()
+        ]
         if not parts:
             return f"{len(self.table)} countries announced contributions; none reported under way yet."
         return ". ".join(parts) + "."

@@ -51,7 +51,9 @@ def iso3_code(adm0_a3: str, iso_a3_eh: str) -> str:
 def build_basemap(source: str | None = None) -> gpd.GeoDataFrame:
     """Read Natural Earth countries, keep code and name, clip to the window and simplify."""
     # The archive has no .cpg file, so GDAL would read the UTF-8 names as Latin-1 ("Ã\x85land").
-    countries = gpd.read_file(source or natural_earth_source(), columns=["ADM0_A3", "ISO_A3_EH", "NAME_EN"], encoding="UTF-8")
+    countries = gpd.read_file(
+        source or natural_earth_source(), columns=["ADM0_A3", "ISO_A3_EH", "NAME_EN"], encoding="UTF-8"
+    )
     countries["iso3"] = [iso3_code(adm0, eh) for adm0, eh in zip(countries["ADM0_A3"], countries["ISO_A3_EH"])]
     countries = countries.rename(columns={"NAME_EN": "name"})
     clipped = countries.clip(box(*CLIP_WINDOW))
@@ -84,7 +86,9 @@ def load_basemap(path: Path = BASEMAP_PATH) -> gpd.GeoDataFrame:
     except OSError as error:
         raise BasemapError(f"the basemap {path} cannot be read ({error.strerror}); {RESTORE}") from error
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BasemapError(f"the basemap {path} is not valid GeoJSON (truncated or damaged: {error}); {RESTORE}") from error
+        raise BasemapError(
+            f"the basemap {path} is not valid GeoJSON (truncated or damaged: {error}); {RESTORE}"
+        ) from error
     try:
         frame = gpd.GeoDataFrame.from_features(collection["features"], crs=4326)[BASEMAP_COLUMNS]
     except (KeyError, TypeError, ValueError, AttributeError) as error:

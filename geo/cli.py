@@ -59,7 +59,9 @@ def data_dir_argument(value: str) -> Path:
     """argparse type for --data-dir: an existing folder."""
     path = Path(value)
     if not path.is_dir():
-        raise argparse.ArgumentTypeError(f"{value} is not a folder; give the folder that holds records.csv and places.csv")
+        raise argparse.ArgumentTypeError(
+            f"{value} is not a folder; give the folder that holds records.csv and places.csv"
+        )
     return path
 
 
@@ -71,7 +73,9 @@ def require_records_as_of(dataset, as_of: dt.date, data_dir: Path) -> None:
         raise CommandError(f"no valid records in {data_dir}; run python -m geo.validate {data_dir} to see why")
     first = known_days(dataset)[0]
     if as_of < first:
-        raise CommandError(f"nothing was known as of {as_of}: the first record was reported on {first}; give --as-of {first} or later")
+        raise CommandError(
+            f"nothing was known as of {as_of}: the first record was reported on {first}; give --as-of {first} or later"
+        )
 
 
 def describe_os_error(error: OSError, verb: str) -> str:
@@ -101,7 +105,9 @@ def write_output(payload: bytes, output: Path | None) -> None:
     target = output.resolve() if output.is_symlink() else output
     folder = target.parent
     if not folder.is_dir():
-        raise CommandError(f"-o {output}: the folder {folder} does not exist; create it first or write to an existing folder")
+        raise CommandError(
+            f"-o {output}: the folder {folder} does not exist; create it first or write to an existing folder"
+        )
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
     except OSError as error:
@@ -114,7 +120,10 @@ def write_output(payload: bytes, output: Path | None) -> None:
             os.fsync(stream.fileno())
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(temporary, (stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IWGRP | stat.S_IROTH | stat.S_IWOTH) & ~umask)
+        os.chmod(
+            temporary,
+            (stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IWGRP | stat.S_IROTH | stat.S_IWOTH) & ~umask,
+        )
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)

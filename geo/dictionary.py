@@ -93,12 +93,16 @@ def render_dictionary(path: Path = DATAPACKAGE_PATH) -> str:
     writer.writerow(DICTIONARY_HEADER)
     for columns in load_dictionary(path).values():
         for c in columns:
-            writer.writerow([c.file, c.name, c.type, "yes" if c.is_required else "no", c.allowed, c.blank_means, c.description])
+            writer.writerow(
+                [c.file, c.name, c.type, "yes" if c.is_required else "no", c.allowed, c.blank_means, c.description]
+            )
     return buffer.getvalue()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geo.dictionary", description="Generate data/dictionary.csv from data/datapackage.json.")
+    parser = argparse.ArgumentParser(
+        prog="python -m geo.dictionary", description="Generate data/dictionary.csv from data/datapackage.json."
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when data/dictionary.csv is out of date")
     args = parser.parse_args(argv)
     text = render_dictionary()

@@ -15,9 +15,8 @@ import datetime as dt
 import io
 import re
 import sys
-from pathlib import Path
-
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -167,7 +166,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="; ".join(f"{name}: {what}" for name, what in FORMATS.items()))  # fmt: skip
     parser.add_argument("--source", help="keep only what this one source said (a source_id, or a file name in seeds/)")
     parser.add_argument("--since", type=date_argument, help="add a change column relative to this earlier date")
-    parser.add_argument("--with-outlines", action="store_true", help="GeoJSON: give territory-level records their outline")
+    parser.add_argument(
+        "--with-outlines", action="store_true", help="GeoJSON: give territory-level records their outline"
+    )
     parser.add_argument("--no-formula-guard", action="store_true",
                         help="CSV: leave text starting with = + - @ as it is (for programs, not spreadsheets)")  # fmt: skip
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")

@@ -38,7 +38,7 @@ GPKG_LAYERS = {"points": "Point", "areas": "MultiPolygon", "routes": "LineString
 def describe(as_of: dt.date, since: dt.date | None, source: str | None, data_version: str,
              generated_at: dt.datetime | None = None) -> dict:  # fmt: skip
     """What an extract is, as written inside it."""
-    generated_at = generated_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    generated_at = generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     return {
         "title": "Arctic Situation Map extract",
         "as_of": as_of.isoformat(),
@@ -78,7 +78,9 @@ def _as_multi(geometry):
     return MultiPolygon([geometry]) if isinstance(geometry, Polygon) else geometry
 
 
-def to_geojson_bytes(view: pd.DataFrame, outlines: dict, columns: list[str], about: dict, with_outlines: bool = False) -> bytes:
+def to_geojson_bytes(
+    view: pd.DataFrame, outlines: dict, columns: list[str], about: dict, with_outlines: bool = False
+) -> bytes:
     """The records as one RFC 7946 FeatureCollection (see the module docstring)."""
     placed = record_geometries(view, outlines)
     features = []
@@ -105,7 +107,9 @@ def layers(view: pd.DataFrame, outlines: dict, columns: list[str]) -> dict[str, 
     routes = deployment_routes(view)
     route_frame = pd.DataFrame([properties(row, columns) for row in routes.itertuples()], columns=columns)
     return {
-        "points": gpd.GeoDataFrame(frame[points].reset_index(drop=True), geometry=list(placed.geometry.values[points]), crs=WGS84),
+        "points": gpd.GeoDataFrame(
+            frame[points].reset_index(drop=True), geometry=list(placed.geometry.values[points]), crs=WGS84
+        ),
         "areas": gpd.GeoDataFrame(frame[areas].reset_index(drop=True), geometry=area_shapes, crs=WGS84),
         "routes": gpd.GeoDataFrame(route_frame, geometry=list(routes.geometry.values), crs=WGS84),
     }
@@ -130,7 +134,9 @@ def to_gpkg_bytes(view: pd.DataFrame, outlines: dict, columns: list[str], about:
         return path.read_bytes()
 
 
-def to_xlsx_bytes(view: pd.DataFrame, columns: list[str], sources: pd.DataFrame, source_columns: list[str], about: dict) -> bytes:
+def to_xlsx_bytes(
+    view: pd.DataFrame, columns: list[str], sources: pd.DataFrame, source_columns: list[str], about: dict
+) -> bytes:
     """A workbook: `records` (typed cells), `sources`, and `about` (what the extract is)."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
@@ -167,7 +173,9 @@ def to_xlsx_bytes(view: pd.DataFrame, columns: list[str], sources: pd.DataFrame,
     listed = book.create_sheet("sources")
     listed.append(source_columns)
     for row in sources.itertuples():
-        listed.append([_value(getattr(row, column)) if column != "published" else row.published for column in source_columns])
+        listed.append(
+            [_value(getattr(row, column)) if column != "published" else row.published for column in source_columns]
+        )
     for cell in listed["F"][1:]:
         cell.number_format = "yyyy-mm-dd"
     info = book.create_sheet("about")

@@ -33,8 +33,14 @@ from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import LineString, mapping
 
 from geo.asof import (
-    CHANGE_NONE, PRESENCE_ANNOUNCED, PRESENCE_LEFT, PRESENCE_THERE, PRESENCE_UNDER_WAY, STATUS_LABELS,
-    country_name, format_when,
+    CHANGE_NONE,
+    PRESENCE_ANNOUNCED,
+    PRESENCE_LEFT,
+    PRESENCE_THERE,
+    PRESENCE_UNDER_WAY,
+    STATUS_LABELS,
+    country_name,
+    format_when,
 )  # fmt: skip
 from geo.geometry import deployment_routes, outlines_by_iso3, record_geometries
 from geo.views import POLAR_CRS, VIEWS
@@ -126,7 +132,9 @@ def to_leaflet_bounds(bounds) -> list[list[float]]:
     return [[float(min_y), float(min_x)], [float(max_y), float(max_x)]]
 
 
-def frame_bounds(records: pd.DataFrame, view: str, outlines: dict | None = None, pad: float = 0.08) -> list[list[float]]:
+def frame_bounds(
+    records: pd.DataFrame, view: str, outlines: dict | None = None, pad: float = 0.08
+) -> list[list[float]]:
     """Bounds that hold every placed record and departure point, whatever the date.
 
     In the polar view they also hold the territory outlines (all of Greenland). Mercator frames on
@@ -209,7 +217,9 @@ class OutlineLayer(folium.map.Layer):
         """
     )
 
-    def __init__(self, data: OutlineData, name: str, style: dict, class_name: str | None = None, attribution: str | None = None):
+    def __init__(
+        self, data: OutlineData, name: str, style: dict, class_name: str | None = None, attribution: str | None = None
+    ):
         super().__init__(name=name, overlay=True, control=False)
         self._name = "OutlineLayer"
         self.data = data
@@ -325,7 +335,11 @@ def serve_base_layers(layers: BaseLayers, folder: Path, url_prefix: str) -> Base
     from hundreds of KB to a few. The digest changes with the content, so a browser never keeps a
     stale copy.
     """
-    named = {name: data for name, data in (("land", layers.land), ("greenland", layers.greenland), ("graticule", layers.graticule)) if data}
+    named = {
+        name: data
+        for name, data in (("land", layers.land), ("greenland", layers.greenland), ("graticule", layers.graticule))
+        if data
+    }
     body = "window.asmOutlines = window.asmOutlines || {};\n" + "".join(
         f"window.asmOutlines[{json.dumps(layers.view + '-' + name)}] = {data.text};\n" for name, data in named.items()
     )
@@ -339,7 +353,11 @@ def serve_base_layers(layers: BaseLayers, folder: Path, url_prefix: str) -> Base
 
     def reference(name: str) -> OutlineData | None:
         data = named.get(name)
-        return None if data is None else OutlineData(f"window.asmOutlines[{json.dumps(layers.view + '-' + name)}]", data.bounds)
+        return (
+            None
+            if data is None
+            else OutlineData(f"window.asmOutlines[{json.dumps(layers.view + '-' + name)}]", data.bounds)
+        )
 
     return dataclasses.replace(
         layers,
@@ -404,7 +422,9 @@ def build_base_map(
     for i, text in enumerate(assets.js_inline):
         fmap.get_root().header.add_child(InlineAsset("script", text), name=f"asset_js_inline_{i}")
     if layers.land is not None:
-        OutlineLayer(layers.land, "Land (Natural Earth)", LAND_STYLE, attribution="Outlines: Natural Earth (public domain)").add_to(fmap)
+        OutlineLayer(
+            layers.land, "Land (Natural Earth)", LAND_STYLE, attribution="Outlines: Natural Earth (public domain)"
+        ).add_to(fmap)
     if layers.greenland is not None:
         OutlineLayer(layers.greenland, "Greenland", GREENLAND_STYLE, class_name="asm-greenland").add_to(fmap)
     if layers.graticule is not None:
@@ -441,7 +461,8 @@ def display_properties(row, country_names: dict[str, str] | None = None) -> dict
         "title": row.title,
         "status": row.status,
         "status_label": STATUS_LABELS.get(row.status, row.status),
-        "when": format_when(row.date, row.date_latest) + (" (range; day not stated)" if row.date_latest else "")
+        "when": format_when(row.date, row.date_latest)
+        + (" (range; day not stated)" if row.date_latest else "")
         + (f", until {row.date_end.isoformat()}" if getattr(row, "date_end", None) else ""),
         "where": where,
         "participants": _text(row.participants),
@@ -544,7 +565,8 @@ def record_features(view_records: pd.DataFrame, outlines: dict, view: str) -> di
         props["style"] = {
             "color": KIND_COLOURS["deployment"],
             **ROUTE_STYLES.get(row.presence, ROUTE_STYLES[PRESENCE_ANNOUNCED]),
-            "className": f"asm-route asm-{row.presence.replace(' ', '-')} asm-rec-{row.record_id}" + _changed_class([props]),
+            "className": f"asm-route asm-{row.presence.replace(' ', '-')} asm-rec-{row.record_id}"
+            + _changed_class([props]),
         }
         features.append({"type": "Feature", "geometry": _geometry(geometry), "properties": props})
     points = shaped[shaped["geo_precision"].isin(["site", "city"])]

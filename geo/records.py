@@ -47,8 +47,22 @@ DICTIONARY_FILE = "dictionary.csv"
 # Every column type the dictionary may use for records.csv and places.csv; each is checked below
 # (place_ref, source_file and quote across files). A type outside this list fails loudly.
 KNOWN_TYPES = (
-    "id", "enum", "text", "date", "integer", "float", "iso3", "iso3_list", "participants",
-    "place_ref", "source_file", "quote", "url", "source_ref", "record_ref", "language",
+    "id",
+    "enum",
+    "text",
+    "date",
+    "integer",
+    "float",
+    "iso3",
+    "iso3_list",
+    "participants",
+    "place_ref",
+    "source_file",
+    "quote",
+    "url",
+    "source_ref",
+    "record_ref",
+    "language",
 )
 CHRONOLOGICAL = ["date", "line"]  # by day, then in the curators' order of the file
 NUMBER_WORDS = (
@@ -254,7 +268,13 @@ def _read_table(path: Path, columns: list[Column]) -> _Table:
         for column_name, value in row.items():
             if "\ufffd" in value:
                 problems.append(
-                    Problem(name, line, column_name, f"holds bytes that are not UTF-8 ('{value}'); save the file as UTF-8", record_id)
+                    Problem(
+                        name,
+                        line,
+                        column_name,
+                        f"holds bytes that are not UTF-8 ('{value}'); save the file as UTF-8",
+                        record_id,
+                    )
                 )
                 bad_lines.add(line)
         if missing_required:
@@ -262,7 +282,12 @@ def _read_table(path: Path, columns: list[Column]) -> _Table:
         rows.append((line, row))
     if missing_required and rows:
         problems.append(
-            Problem(name, None, None, f"all {len(rows)} rows rejected: required columns missing ({', '.join(missing_required)})")
+            Problem(
+                name,
+                None,
+                None,
+                f"all {len(rows)} rows rejected: required columns missing ({', '.join(missing_required)})",
+            )
         )
     return _Table(rows, problems, bad_lines)
 
@@ -299,7 +324,9 @@ def _check_value(column: Column, value: str) -> str | None:
     """What is wrong with one non-blank value of a column, or None."""
     kind = column.type
     if kind == "id" and not ID_PATTERN.match(value):
-        return f"'{value}' is not an id: start with a lowercase letter, then lowercase letters, digits and single hyphens"
+        return (
+            f"'{value}' is not an id: start with a lowercase letter, then lowercase letters, digits and single hyphens"
+        )
     if kind == "enum" and value not in column.allowed_values():
         guess = difflib.get_close_matches(value, column.allowed_values(), n=1)
         hint = f"did you mean '{guess[0]}'?" if guess else f"allowed: {', '.join(column.allowed_values())}"
@@ -343,11 +370,15 @@ def _check_row(file: str, line: int, row: dict[str, str], columns: list[Column])
         if value is None:
             continue  # reported once for the header
         if value != value.strip():
-            problems.append(Problem(file, line, column.name, f"'{value}' has leading or trailing spaces; remove them", record_id))
+            problems.append(
+                Problem(file, line, column.name, f"'{value}' has leading or trailing spaces; remove them", record_id)
+            )
             continue
         if value == "":
             if column.is_required:
-                problems.append(Problem(file, line, column.name, f"is required but blank; expected {column.allowed}", record_id))
+                problems.append(
+                    Problem(file, line, column.name, f"is required but blank; expected {column.allowed}", record_id)
+                )
             continue
         message = _check_value(column, value)
         if message:
@@ -405,7 +436,7 @@ class _Seeds:
     def _read_report_date(self, source: str) -> tuple[dt.date | None, str | None]:
         name = Path(source).stem + SIDECAR_SUFFIX
         sidecar = self.folder / name
-        fix = f"add seeds/{name} with \"report_date\": \"YYYY-MM-DD\""
+        fix = f'add seeds/{name} with "report_date": "YYYY-MM-DD"'
         if not sidecar.is_file():
             return None, f"the source has no sidecar seeds/{name}; {fix}"
         try:
@@ -464,7 +495,10 @@ def _check_places(
         elif outline and row.get("geo_precision") in ("site", "city"):
             add("outline_iso3", f"only a territory is drawn as an outline; leave it blank for a {row['geo_precision']}")
         elif outline and _is_iso3(outline) and outlines is not None and outline not in outlines:
-            add("outline_iso3", f"'{outline}' has no outline in the basemap ({BASEMAP_PATH.name}); use a code it has or geo_precision site/city")
+            add(
+                "outline_iso3",
+                f"'{outline}' has no outline in the basemap ({BASEMAP_PATH.name}); use a code it has or geo_precision site/city",
+            )
         elif outline and outlines is not None and not row_problems:
             from shapely.geometry import Point
 
@@ -540,7 +574,10 @@ def _date_pair_problems(row: dict[str, str], add) -> None:
     if latest is not None and date is not None and latest < date:
         add("date_latest", f"{latest} is before date {date}; date_latest must be on or after date")
     elif latest is not None and latest == date and row["date_precision"] == "range":
-        add("date_latest", f"{latest} equals date; for a single day use date_precision 'day' and leave date_latest blank")
+        add(
+            "date_latest",
+            f"{latest} equals date; for a single day use date_precision 'day' and leave date_latest blank",
+        )
     if end is not None and date is not None and end <= date:
         add("date_end", f"{end} is not after date {date}; date_end is the last day of a multi-day event")
 
@@ -568,7 +605,12 @@ def load_dataset(
     outlines = _basemap_outlines(Path(basemap_path))
     if outlines is None:
         problems.append(
-            Problem(Path(basemap_path).name, None, None, "cannot be read, so outlines are not checked; rebuild it: python -m geo.basemap")
+            Problem(
+                Path(basemap_path).name,
+                None,
+                None,
+                "cannot be read, so outlines are not checked; rebuild it: python -m geo.basemap",
+            )
         )
 
     def read(file: str) -> _Table:
@@ -583,13 +625,21 @@ def load_dataset(
     def check_place_ref(row: dict[str, str], key: str, add) -> None:
         value = row.get(key)
         if value and value not in places:
-            add(key, _unknown_ref("place", value, places, rejected_places, PLACES_FILE).replace("is not a place in places.csv", "is not in the gazetteer (places.csv)"))
+            add(
+                key,
+                _unknown_ref("place", value, places, rejected_places, PLACES_FILE).replace(
+                    "is not a place in places.csv", "is not in the gazetteer (places.csv)"
+                ),
+            )
 
     # sources.csv
     def check_source(line: int, row: dict[str, str], add) -> None:
         published = _parse_date(row["published"])
         if published and not PERIOD[0] <= published <= PERIOD[1]:
-            add("published", f"{published} is outside the story's period {PERIOD[0]} to {PERIOD[1]}; give the article's own dateline")
+            add(
+                "published",
+                f"{published} is outside the story's period {PERIOD[0]} to {PERIOD[1]}; give the article's own dateline",
+            )
         seed_file = row.get("seed_file", "")
         if not seed_file and not row.get("url"):
             add("url", "is blank and no seed_file is given; give the address of the document, or hold it in seeds/")
@@ -602,10 +652,15 @@ def load_dataset(
             if why_not:
                 add("published", f"cannot be checked against the held document: {why_not}")
             elif published and published != report_date:
-                add("published", f"{published} differs from the held document's report date {report_date}; use {report_date}")
+                add(
+                    "published",
+                    f"{published} differs from the held document's report date {report_date}; use {report_date}",
+                )
 
     source_table = read(SOURCES_FILE)
-    sources, source_problems, bad_sources = _check_rows(SOURCES_FILE, source_table, dictionary[SOURCES_FILE], "source_id", check_source)
+    sources, source_problems, bad_sources = _check_rows(
+        SOURCES_FILE, source_table, dictionary[SOURCES_FILE], "source_id", check_source
+    )
     problems.extend(source_problems)
     counts[SOURCES_FILE] = FileCount(len(source_table.rows), sorted(bad_sources))
     rejected_sources = _rejected_ids(source_table, bad_sources, sources, "source_id")
@@ -615,10 +670,15 @@ def load_dataset(
         if row["kind"] == "deployment":
             actors = [code for code in row.get("actor_iso3", "").split(";") if code]
             if len(actors) != 1:
-                add("actor_iso3", f"a deployment has exactly one contributing country, not {len(actors)}; make one record per country")
+                add(
+                    "actor_iso3",
+                    f"a deployment has exactly one contributing country, not {len(actors)}; make one record per country",
+                )
 
     record_table = read(RECORDS_FILE)
-    records, record_problems, bad_records = _check_rows(RECORDS_FILE, record_table, dictionary[RECORDS_FILE], "record_id", check_record)
+    records, record_problems, bad_records = _check_rows(
+        RECORDS_FILE, record_table, dictionary[RECORDS_FILE], "record_id", check_record
+    )
     problems.extend(record_problems)
     rejected_records = _rejected_ids(record_table, bad_records, records, "record_id")
 
@@ -638,9 +698,15 @@ def load_dataset(
             add(missing, "personnel and personnel_basis go together: a number and whether it was announced or deployed")
         if record is not None:
             if row.get("personnel") and record["kind"] not in PRESENCE_KINDS:
-                add("personnel", f"only a presence ({', '.join(PRESENCE_KINDS)}) carries personnel (record {record['record_id']} is a {record['kind']}); leave it blank")
+                add(
+                    "personnel",
+                    f"only a presence ({', '.join(PRESENCE_KINDS)}) carries personnel (record {record['record_id']} is a {record['kind']}); leave it blank",
+                )
             if row["status"] in PRESENCE_STATUSES and record["kind"] not in PRESENCE_KINDS:
-                add("status", f"'{row['status']}' is for a presence ({', '.join(PRESENCE_KINDS)}); record {record['record_id']} is a {record['kind']}")
+                add(
+                    "status",
+                    f"'{row['status']}' is for a presence ({', '.join(PRESENCE_KINDS)}); record {record['record_id']} is a {record['kind']}",
+                )
         if source is None:
             return
         quote = row["quote"]
@@ -649,12 +715,20 @@ def load_dataset(
             if _normalise_space(quote) not in _normalise_space(seeds.text(held)):
                 add("quote", f"is not verbatim in {held} (only whitespace may differ); copy the sentence exactly")
             elif row.get("personnel", "").isdigit() and not _states_number(quote, int(row["personnel"])):
-                add("personnel", f"{row['personnel']} is not stated in the quote; quote the sentence that gives the number or leave personnel blank")
+                add(
+                    "personnel",
+                    f"{row['personnel']} is not stated in the quote; quote the sentence that gives the number or leave personnel blank",
+                )
         elif _word_count(quote) > LOCATING_PHRASE_MAX_WORDS:
-            add("quote", f"has {_word_count(quote)} words; a web source may be quoted only by a locating phrase of at most {LOCATING_PHRASE_MAX_WORDS} words")
+            add(
+                "quote",
+                f"has {_word_count(quote)} words; a web source may be quoted only by a locating phrase of at most {LOCATING_PHRASE_MAX_WORDS} words",
+            )
 
     claim_table = read(CLAIMS_FILE)
-    claims, claim_problems, bad_claims = _check_rows(CLAIMS_FILE, claim_table, dictionary[CLAIMS_FILE], "claim_id", check_claim)
+    claims, claim_problems, bad_claims = _check_rows(
+        CLAIMS_FILE, claim_table, dictionary[CLAIMS_FILE], "claim_id", check_claim
+    )
     problems.extend(claim_problems)
     # A departure before its arrival, within one record (checked once every claim is read).
     arrivals: dict[str, list[tuple[dt.date, dict]]] = {}
@@ -708,7 +782,9 @@ def load_dataset(
         problems=problems,
         claims=_claim_frame(claims, sources, [column.name for column in dictionary[CLAIMS_FILE]]),
         sources=_source_frame(sources, claims, [column.name for column in dictionary[SOURCES_FILE]]),
-        rejected=pd.DataFrame(list(rejected_log.values()), columns=[c.name for c in dictionary[REJECTED_FILE]] + ["line"]),
+        rejected=pd.DataFrame(
+            list(rejected_log.values()), columns=[c.name for c in dictionary[REJECTED_FILE]] + ["line"]
+        ),
         counts=counts,
     )
 
@@ -754,7 +830,12 @@ def _dictionary_problems(dictionary: dict[str, list[Column]], contract: str = DI
     """A column type the validator does not know would let any value through: say so loudly, naming
     the contract file where the type is defined (data/dictionary.csv is generated from it)."""
     return [
-        Problem(contract, None, f"{column.file} {column.name}", f"unknown type '{column.type}'; use one of: {', '.join(KNOWN_TYPES)}")
+        Problem(
+            contract,
+            None,
+            f"{column.file} {column.name}",
+            f"unknown type '{column.type}'; use one of: {', '.join(KNOWN_TYPES)}",
+        )
         for file in (RECORDS_FILE, PLACES_FILE, SOURCES_FILE, CLAIMS_FILE, REJECTED_FILE)
         for column in dictionary.get(file, [])
         if column.type not in KNOWN_TYPES

@@ -26,11 +26,19 @@ import pandas as pd
 from jinja2 import Environment
 from markupsafe import Markup
 
-from geo.asof import PRESENCES, CHANGE_NONE, contributions, placed_frame, view_as_of
+from geo.asof import CHANGE_NONE, PRESENCES, contributions, placed_frame, view_as_of
 from geo.basemap import load_basemap
 from geo.cli import ArgumentParser, data_dir_argument, date_argument, require_records_as_of, run, write_output
 from geo.geometry import outlines_by_iso3
-from geo.mapview import VIEWS, MapAssets, build_base_map, build_record_layer, display_properties, drawn_record_ids, number_text
+from geo.mapview import (
+    VIEWS,
+    MapAssets,
+    build_base_map,
+    build_record_layer,
+    display_properties,
+    drawn_record_ids,
+    number_text,
+)
 from geo.paths import DATA_DIR, basemap_path_for
 from geo.records import CHRONOLOGICAL, Problem, load_dataset
 from geo.version import DataVersion, data_version  # noqa: F401  (data_version: the snapshot's own API)
@@ -75,8 +83,6 @@ def inline_leaflet_assets() -> MapAssets:
     # Leaflet's default attribution prefix links to leafletjs.com: plain text here, nothing to follow offline.
     plain_prefix = 'L.Control.Attribution.prototype.options.prefix = "Leaflet";'
     return MapAssets(js_inline=(js, plain_prefix), css_inline=(css,))
-
-
 
 
 # ---------------------------------------------------------------- the page
@@ -264,7 +270,9 @@ def render_snapshot(
     if since is not None and since >= as_of:
         raise ValueError(f"since {since} must be before as_of {as_of}")
     view = view_as_of(situation, as_of, since).sort_values(CHRONOLOGICAL, kind="stable")
-    fmap = build_base_map(basemap, placed_frame(situation), view=view_name, assets=inline_leaflet_assets(), height=SNAPSHOT_MAP_HEIGHT)
+    fmap = build_base_map(
+        basemap, placed_frame(situation), view=view_name, assets=inline_leaflet_assets(), height=SNAPSHOT_MAP_HEIGHT
+    )
     build_record_layer(view, outlines_by_iso3(basemap), view=view_name).add_to(fmap)
     figure = fmap.get_root()
     figure.render()  # fills the figure's header, body and script parts from the map and its layers
@@ -272,7 +280,9 @@ def render_snapshot(
     result = contributions(view)
     # Not to_dict("records"): it turns NA ("not stated") into None ("no contingent in that state").
     table = result.table
-    contribution_rows = [_contribution_row(dict(zip(table.columns, values))) for values in table.itertuples(index=False, name=None)]
+    contribution_rows = [
+        _contribution_row(dict(zip(table.columns, values))) for values in table.itertuples(index=False, name=None)
+    ]
     unplaced = view[~view["record_id"].isin(drawn_record_ids(view))]
     cited = [source for value in view["sources"] for source in value.split(";")]
     sources = situation.sources[situation.sources["source_id"].isin(cited)].sort_values(["published", "source_id"])
@@ -294,8 +304,10 @@ def render_snapshot(
         summary=result.summary,
         contribution_rows=contribution_rows,
         records=[_record_item(row) for row in view.itertuples()],
-        sources=[{**row, "published": row["published"].isoformat(), "records": cited.count(row["source_id"])}
-                 for row in sources.to_dict("records")],  # fmt: skip
+        sources=[
+            {**row, "published": row["published"].isoformat(), "records": cited.count(row["source_id"])}
+            for row in sources.to_dict("records")
+        ],  # fmt: skip
         not_stated=NOT_STATED,
     )
 

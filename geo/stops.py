@@ -55,7 +55,12 @@ def _stop_problems(row: dict[str, str], span: tuple[dt.date, dt.date]) -> list[t
         try:
             low, high = ZOOM_RANGE
             if not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180 and low <= float(zoom) <= high):
-                problems.append(("center_lat", f"view {lat}, {lon} zoom {zoom} is out of range (lat ±90, lon ±180, zoom {low}–{high})"))
+                problems.append(
+                    (
+                        "center_lat",
+                        f"view {lat}, {lon} zoom {zoom} is out of range (lat ±90, lon ±180, zoom {low}–{high})",
+                    )
+                )
         except ValueError:
             problems.append(("center_lat", f"view '{lat}', '{lon}', '{zoom}' is not three numbers"))
     if not row.get("caption", "").strip():
@@ -79,7 +84,14 @@ def load_stops(path: Path, span: tuple[dt.date, dt.date]) -> tuple[list[Stop], l
         stops, problems = _read_stops(path, span)
         return stops, file_problems + problems
     except UnicodeDecodeError as error:
-        return [], file_problems or [Problem(path.name, None, None, f"not valid UTF-8 (byte 0x{error.object[error.start]:02x}); save the file as UTF-8")]
+        return [], file_problems or [
+            Problem(
+                path.name,
+                None,
+                None,
+                f"not valid UTF-8 (byte 0x{error.object[error.start]:02x}); save the file as UTF-8",
+            )
+        ]
     except csv.Error as error:
         return [], [Problem(path.name, None, None, f"cannot be read as CSV ({error})")]
 
@@ -100,7 +112,13 @@ def _read_stops(path: Path, span: tuple[dt.date, dt.date]) -> tuple[list[Stop], 
             row_problems = _stop_problems(row, span)
             if extra or None in raw.values():
                 count = len(raw) + len(extra or []) - sum(value is None for value in raw.values())
-                row_problems.insert(0, ("stop", f"row has {count} fields but the header has {len(STOP_COLUMNS)}; quote captions that contain commas"))
+                row_problems.insert(
+                    0,
+                    (
+                        "stop",
+                        f"row has {count} fields but the header has {len(STOP_COLUMNS)}; quote captions that contain commas",
+                    ),
+                )
             for field, message in row_problems:
                 problems.append(Problem(name, reader.line_num, field, f"stop {number}: {message}"))
             if row_problems:

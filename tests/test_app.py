@@ -205,11 +205,15 @@ def test_moving_the_slider_changes_the_panel_and_the_list(on_fixed_data):
     assert listed_titles(at) == expected_titles(on_fixed_data, fixed.ARRIVALS)
     assert len(listed_titles(at)) == len(titles_first) + 1, "the record first reported that day is listed"
     assert metric_count(at) == len(listed_titles(at))
-    assert "Where now: **on the ground**" in card(at, "deployment-deu") and "deployed: **15**" in card(at, "deployment-deu")
+    assert "Where now: **on the ground**" in card(at, "deployment-deu") and "deployed: **15**" in card(
+        at, "deployment-deu"
+    )
     assert at.query_params["date"] == fixed.ARRIVALS.isoformat(), "the URL follows the date, so the view can be linked"
 
     at.select_slider(key="as_of").set_value(fixed.LEFT).run()
-    assert panel_summary(at) == "On the ground: 15 personnel stated by 1 country. Left: 1 country did not state numbers."
+    assert (
+        panel_summary(at) == "On the ground: 15 personnel stated by 1 country. Left: 1 country did not state numbers."
+    )
     assert "Where now: **left**" in card(at, "deployment-fra") and "until 2026-01-22" in card(at, "deployment-fra")
 
 
@@ -273,7 +277,10 @@ def test_record_card_shows_grade_sources_and_where_sources_differ(on_fixed_data)
     at = run_app(date=fixed.ARRIVALS.isoformat())
     germany = card(at, "deployment-deu")
     assert "grade **B2**" in germany, "the best claim's grade: the wire (B), credibility 2"
-    assert "⚠ **Sources differ:** personnel (deployed): 15 [test-wire-2026-01-17; test-daily-2026-01-17] / 13 [seed-2026-01-15]" in germany
+    assert (
+        "⚠ **Sources differ:** personnel (deployed): 15 [test-wire-2026-01-17; test-daily-2026-01-17] / 13 [seed-2026-01-15]"
+        in germany
+    )
     assert "Sources: test-wire-2026-01-17; test-daily-2026-01-17; seed-2026-01-15 (2 independent origins)" in germany, (
         "the wire and its reprint are one origin"
     )
@@ -290,7 +297,11 @@ def test_sources_expander_lists_publisher_origin_grade_and_link(on_fixed_data):
     assert list(table.index) == ["seed-2026-01-15", fixed.REPRINT["source_id"], fixed.WIRE["source_id"]]
     for source in (fixed.WIRE, fixed.REPRINT):
         row = table.loc[source["source_id"]]
-        assert (row["Publisher"], row["Origin"], row["Grade"]) == (source["publisher"], source["origin"], source["reliability"])
+        assert (row["Publisher"], row["Origin"], row["Grade"]) == (
+            source["publisher"],
+            source["origin"],
+            source["reliability"],
+        )
         assert row["Published"] == source["published"]
         assert row["Link (not fetched)"] == source["url"]
     seed = table.loc["seed-2026-01-15"]
@@ -387,7 +398,9 @@ def test_map_built_like_the_app_sends_only_local_assets(monkeypatch, dataset, ba
         for child in getattr(element, "_children", {}).values():
             yield from walk(child)
 
-    links = [url for element in walk(base) for attr in ("default_js", "default_css") for _, url in getattr(element, attr, [])]
+    links = [
+        url for element in walk(base) for attr in ("default_js", "default_css") for _, url in getattr(element, attr, [])
+    ]
     assert links and all(url.startswith(LOCAL_ASSET_PREFIX) for url in links), links
     assert remote_urls(base.get_root().render()) == set()
 

@@ -49,7 +49,9 @@ def break_truncated(path):
 
 
 def break_not_countries(path):
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None, "properties": {}}]}))
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None, "properties": {}}]})
+    )
 
 
 def run(at: AppTest) -> AppTest:
@@ -72,7 +74,9 @@ def notices(at: AppTest) -> list[str]:
     [
         pytest.param(break_missing, ".geojson is missing; restore it", id="missing"),
         pytest.param(break_truncated, "is not valid GeoJSON (truncated or damaged", id="truncated"),
-        pytest.param(break_not_countries, "is not a FeatureCollection of countries with iso3 and name", id="not-countries"),
+        pytest.param(
+            break_not_countries, "is not a FeatureCollection of countries with iso3 and name", id="not-countries"
+        ),
     ],
 )
 def test_a_broken_basemap_leaves_the_records_on_a_plain_background_with_a_notice(data_copy, damage, reason):
@@ -119,4 +123,4 @@ def test_the_briefing_download_builds_without_a_basemap(view):
     dataset = load_dataset(DATA_DIR)
     no_outlines = gpd.GeoDataFrame({"iso3": [], "name": []}, geometry=[], crs=4326)
     page = render_briefing(dataset, no_outlines, dt.date(2026, 1, 15), view)
-    assert "washington-meeting" in page and "\"attribution\": \"Outlines: Natural Earth" not in page
+    assert "washington-meeting" in page and '"attribution": "Outlines: Natural Earth' not in page

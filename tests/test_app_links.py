@@ -84,9 +84,19 @@ def test_a_very_long_value_is_cut_in_the_notice():
 @pytest.mark.parametrize(
     ("query", "wording"),
     [
-        pytest.param({"date": "2025-06-01"}, "The link's `?date=` date 2025-06-01 is outside the records", id="date-out-of-range"),
-        pytest.param({"since": "2026-01-20", "date": "2026-01-15"}, "`?since=` value `2026-01-20` is not an earlier date", id="since-after-date"),
-        pytest.param({"since": "2026-02-01", "date": "2026-02-14"}, "`?since=` value `2026-02-01` is not an earlier date", id="since-not-a-key-date"),
+        pytest.param(
+            {"date": "2025-06-01"}, "The link's `?date=` date 2025-06-01 is outside the records", id="date-out-of-range"
+        ),
+        pytest.param(
+            {"since": "2026-01-20", "date": "2026-01-15"},
+            "`?since=` value `2026-01-20` is not an earlier date",
+            id="since-after-date",
+        ),
+        pytest.param(
+            {"since": "2026-02-01", "date": "2026-02-14"},
+            "`?since=` value `2026-02-01` is not an earlier date",
+            id="since-not-a-key-date",
+        ),
     ],
 )
 def test_good_form_bad_value_names_the_parameter(query, wording):

@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 
 from geo.asof import (
-    PRESENCE_ANNOUNCED, PRESENCE_LEFT, PRESENCE_THERE, as_of_view, contributions, default_date, key_dates,
+    PRESENCE_ANNOUNCED,
+    PRESENCE_LEFT,
+    PRESENCE_THERE,
+    as_of_view,
+    contributions,
+    default_date,
+    key_dates,
 )  # fmt: skip
 from geo.extract import main as extract_main
 from geo.records import load_dataset
@@ -35,7 +41,18 @@ SOURCES = [
     ["source_id", "publisher", "origin", "title", "url", "published", "language", "reliability", "seed_file", "note"],
     ["wire-a", "Wire A", "WIRE-A", "wire story", "https://example.org/a", "2026-01-15", "en", "B", "", ""],
     ["reprint-a", "Paper X", "WIRE-A", "reprint of wire A", "https://example.org/x", "2026-01-15", "en", "C", "", ""],
-    ["ministry", "Defence ministry", "MINISTRY", "press release", "https://example.org/m", "2026-01-16", "de", "A", "", ""],
+    [
+        "ministry",
+        "Defence ministry",
+        "MINISTRY",
+        "press release",
+        "https://example.org/m",
+        "2026-01-16",
+        "de",
+        "A",
+        "",
+        "",
+    ],
     ["wire-b", "Wire B", "WIRE-B", "statement story", "https://example.org/b", "2026-01-17", "en", "B", "", ""],
     ["farm", "Content farm", "FARM", "rewrite", "https://example.org/f", "2026-01-17", "en", "E", "", ""],
     ["tabloid", "Tabloid", "TABLOID", "departure story", "https://example.org/t", "2026-01-18", "de", "C", "", ""],
@@ -51,13 +68,115 @@ C = ["claim_id", "record_id", "source_id", "credibility", "status", "date", "dat
      "date_end", "place_id", "origin_place_id", "personnel", "personnel_basis", "personnel_note", "quote", "note"]  # fmt: skip
 CLAIMS = [
     C,
-    ["c1", "dep-deu", "wire-a", "2", "announced", "2026-01-14", "", "day", "", "greenland", "aalborg", "13", "announced", "", "sends 13 soldiers", ""],
-    ["c2", "dep-deu", "reprint-a", "2", "announced", "2026-01-14", "", "day", "", "", "", "13", "announced", "", "sends 13 soldiers", ""],
-    ["c3", "dep-deu", "ministry", "2", "arrived", "2026-01-16", "", "day", "", "nuuk", "", "15", "deployed", "", "landed in Nuuk", ""],
-    ["c4", "dep-deu", "tabloid", "3", "arrived", "2026-01-15", "", "day", "", "nuuk", "", "13", "deployed", "", "landed Thursday", ""],
+    [
+        "c1",
+        "dep-deu",
+        "wire-a",
+        "2",
+        "announced",
+        "2026-01-14",
+        "",
+        "day",
+        "",
+        "greenland",
+        "aalborg",
+        "13",
+        "announced",
+        "",
+        "sends 13 soldiers",
+        "",
+    ],
+    [
+        "c2",
+        "dep-deu",
+        "reprint-a",
+        "2",
+        "announced",
+        "2026-01-14",
+        "",
+        "day",
+        "",
+        "",
+        "",
+        "13",
+        "announced",
+        "",
+        "sends 13 soldiers",
+        "",
+    ],
+    [
+        "c3",
+        "dep-deu",
+        "ministry",
+        "2",
+        "arrived",
+        "2026-01-16",
+        "",
+        "day",
+        "",
+        "nuuk",
+        "",
+        "15",
+        "deployed",
+        "",
+        "landed in Nuuk",
+        "",
+    ],
+    [
+        "c4",
+        "dep-deu",
+        "tabloid",
+        "3",
+        "arrived",
+        "2026-01-15",
+        "",
+        "day",
+        "",
+        "nuuk",
+        "",
+        "13",
+        "deployed",
+        "",
+        "landed Thursday",
+        "",
+    ],
     ["c5", "dep-deu", "tabloid", "3", "left", "2026-01-18", "", "day", "", "nuuk", "", "", "", "", "flew home", ""],
-    ["c6", "meet-bru", "wire-a", "2", "planned", "2026-01-19", "", "day", "", "brussels", "", "", "", "", "will meet Monday", ""],
-    ["c7", "meet-bru", "wire-c", "1", "held", "2026-01-19", "", "day", "", "brussels", "", "", "", "", "met on Monday", ""],
+    [
+        "c6",
+        "meet-bru",
+        "wire-a",
+        "2",
+        "planned",
+        "2026-01-19",
+        "",
+        "day",
+        "",
+        "brussels",
+        "",
+        "",
+        "",
+        "",
+        "will meet Monday",
+        "",
+    ],
+    [
+        "c7",
+        "meet-bru",
+        "wire-c",
+        "1",
+        "held",
+        "2026-01-19",
+        "",
+        "day",
+        "",
+        "brussels",
+        "",
+        "",
+        "",
+        "",
+        "met on Monday",
+        "",
+    ],
     ["c8", "stat-z", "farm", "4", "stated", "2026-01-17", "", "day", "", "", "", "", "", "", "said it", ""],
     ["c9", "stat-z", "wire-b", "2", "stated", "2026-01-17", "", "day", "", "", "", "", "", "", "said on Saturday", ""],
 ]
@@ -102,7 +221,9 @@ def test_nothing_is_known_before_the_first_publication(situation):
 
 def test_slider_days_are_the_publication_days_and_the_planned_meetings_turns(situation):
     # publications 15, 16, 17, 18, 20; the planned meeting's day 19 and the day after it, 20
-    assert key_dates(situation) == [day(d) for d in ("2026-01-15", "2026-01-16", "2026-01-17", "2026-01-18", "2026-01-19", "2026-01-20")]
+    assert key_dates(situation) == [
+        day(d) for d in ("2026-01-15", "2026-01-16", "2026-01-17", "2026-01-18", "2026-01-19", "2026-01-20")
+    ]
     assert default_date(situation) == day("2026-01-20")
 
 
@@ -170,7 +291,12 @@ def test_one_source_filter_gives_that_source_s_own_picture(situation):
     tabloid = view(situation, "2026-01-18", source="tabloid")
     assert list(tabloid.index) == ["dep-deu"]
     dep = tabloid.loc["dep-deu"]
-    assert (dep.date, dep.date_end, dep.personnel_deployed, dep.conflict) == (day("2026-01-15"), day("2026-01-18"), 13, "")
+    assert (dep.date, dep.date_end, dep.personnel_deployed, dep.conflict) == (
+        day("2026-01-15"),
+        day("2026-01-18"),
+        13,
+        "",
+    )
     assert dep.personnel_announced is pd_na()
 
 
@@ -181,7 +307,10 @@ def test_unstated_number_stays_unknown(tmp_path):
     assert dep.personnel_deployed is pd_na() and dep.personnel == 13  # the announced number, not 0
     row = contributions(as_of_view(dataset, day("2026-01-16"))).table.iloc[0]
     assert row["on the ground"] is pd_na()
-    assert contributions(as_of_view(dataset, day("2026-01-16"))).summary == "On the ground: 1 country did not state numbers."
+    assert (
+        contributions(as_of_view(dataset, day("2026-01-16"))).summary
+        == "On the ground: 1 country did not state numbers."
+    )
 
 
 def test_extract_of_the_18th_matches_the_hand_checked_file(situation, tmp_path):

@@ -159,7 +159,14 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mon
 def test_a_closed_pipe_is_one_sentence(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     command = f"{sys.executable} -m geo.extract --as-of {AS_OF} --format geojson | head -c 10 > /dev/null"
-    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
     lines = done.stderr.splitlines()
     assert "Traceback" not in done.stderr
     assert len(lines) <= 1, done.stderr  # the GeoJSON may fit the pipe's buffer: then no error at all

@@ -19,7 +19,9 @@ FRICTIONLESS = str(Path(sys.executable).with_name("frictionless"))
 
 
 def frictionless(*args: str, cwd: Path) -> dict:
-    done = subprocess.run([FRICTIONLESS, "validate", "--json", "--trusted", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [FRICTIONLESS, "validate", "--json", "--trusted", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
     return json.loads(done.stdout)
 
 
@@ -56,13 +58,17 @@ def test_a_broken_copy_fails_with_its_file_row_and_field(tmp_path):
     ("arguments", "schema"),
     [
         pytest.param(["--as-of", "2026-01-20"], "extract.csv.schema.json", id="csv"),
-        pytest.param(["--as-of", "2026-01-20", "--since", "2026-01-15"], "extract_since.csv.schema.json", id="csv-since"),
+        pytest.param(
+            ["--as-of", "2026-01-20", "--since", "2026-01-15"], "extract_since.csv.schema.json", id="csv-since"
+        ),
         pytest.param(["--as-of", "2026-02-28", "--format", "sources"], "extract_sources.csv.schema.json", id="sources"),
     ],
 )
 def test_fresh_extracts_meet_their_schemas(tmp_path, arguments, schema):
     out = tmp_path / "extract.csv"
-    subprocess.run([sys.executable, "-m", "geo.extract", *arguments, "-o", str(out)], cwd=REPO_ROOT, check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "geo.extract", *arguments, "-o", str(out)], cwd=REPO_ROOT, check=True, timeout=120
+    )
     report = frictionless("extract.csv", "--schema", str(SCHEMAS_DIR / schema), "--encoding", "utf-8-sig", cwd=tmp_path)
     assert report["valid"], errors(report)
     assert report["tasks"][0]["stats"]["rows"] > 0
@@ -101,7 +107,9 @@ def test_territory_reference_points_lie_inside_their_outlines(tmp_path):
     shutil.copytree(REPO_ROOT / "seeds", tmp_path / "seeds")
     places = (copy / "places.csv").read_text(encoding="utf-8")
     line = next(text for text in places.splitlines() if text.startswith("denmark,"))
-    (copy / "places.csv").write_text(places.replace(line, line.replace("56.2680,9.2506", "55.6761,12.5683")), encoding="utf-8")
+    (copy / "places.csv").write_text(
+        places.replace(line, line.replace("56.2680,9.2506", "55.6761,12.5683")), encoding="utf-8"
+    )
     problems = [str(p) for p in load_dataset(copy).problems if p.file == "places.csv"]
     assert len(problems) == 1 and "lies outside the outline of DNK" in problems[0], problems
     assert load_dataset().problems == []
@@ -133,5 +141,7 @@ def test_the_validator_and_the_dashboard_read_stops_alike(tmp_path, mutate):
 
 def test_the_validator_loads_no_map_stack():
     probe = "import sys, geo.validate; print(sorted(m for m in ('folium', 'geopandas', 'streamlit', 'pyogrio') if m in sys.modules))"
-    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
     assert done.stdout.strip() == "[]"

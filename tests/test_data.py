@@ -206,7 +206,11 @@ def test_claim_dates_are_real_and_ordered(raw_claims):
 
 def test_a_departure_follows_its_arrival(raw_claims):
     for left in (row for row in raw_claims if row["status"] == "left"):
-        arrivals = [day(row["date"]) for row in raw_claims if row["record_id"] == left["record_id"] and row["status"] == "arrived"]
+        arrivals = [
+            day(row["date"])
+            for row in raw_claims
+            if row["record_id"] == left["record_id"] and row["status"] == "arrived"
+        ]
         assert all(arrived <= day(left["date"]) for arrived in arrivals), left["claim_id"]
 
 
@@ -251,12 +255,16 @@ def test_personnel_from_a_held_document_is_stated_in_the_quote(raw_claims, raw_s
     for row in stated:
         number = int(row["personnel"])
         words = re.findall(r"[a-z]+|\d+", row["quote"].lower().replace(",", ""))
-        assert str(number) in words or NUMBER_WORDS.get(number) in words, f"{row['claim_id']}: {number} is not in its quote"
+        assert str(number) in words or NUMBER_WORDS.get(number) in words, (
+            f"{row['claim_id']}: {number} is not in its quote"
+        )
 
 
 def test_an_unstated_number_is_blank_never_zero(raw_claims):
     """A 0 would read as 'nobody': where the note says the number is not stated, personnel is blank."""
-    unstated = [row for row in raw_claims if "not stated" in row["personnel_note"] or "very small" in row["personnel_note"]]
+    unstated = [
+        row for row in raw_claims if "not stated" in row["personnel_note"] or "very small" in row["personnel_note"]
+    ]
     assert unstated, "the seed leaves some numbers unstated"
     assert [row["claim_id"] for row in unstated if row["personnel"] != ""] == []
 
@@ -340,7 +348,9 @@ def test_the_seeds_deployments_are_the_six_countries_with_their_stated_personnel
     records = by_id(raw_records)
     deployments = [row for row in seed_claims(raw_claims) if records[row["record_id"]]["kind"] == "deployment"]
     found = {
-        records[row["record_id"]]["actor_iso3"]: (int(row["personnel"]), row["personnel_basis"]) if row["personnel"] else None
+        records[row["record_id"]]["actor_iso3"]: (int(row["personnel"]), row["personnel_basis"])
+        if row["personnel"]
+        else None
         for row in deployments
     }
     assert len(deployments) == len(found), "one deployment record per country in the seed"

@@ -42,7 +42,9 @@ def test_geojson_follows_rfc_7946_with_outlines(folder):
     found = geojson_validator.validate_structure(json.loads(path.read_text(encoding="utf-8")))
     assert found == {}, found
     collection = json.loads(path.read_text(encoding="utf-8"))
-    polygons = [shape(f["geometry"]) for f in collection["features"] if f["geometry"] and f["geometry"]["type"] != "Point"]
+    polygons = [
+        shape(f["geometry"]) for f in collection["features"] if f["geometry"] and f["geometry"]["type"] != "Point"
+    ]
     assert polygons, "territory-level records carry their outline with --with-outlines"
     for polygon in polygons:
         for part in getattr(polygon, "geoms", [polygon]):

@@ -98,7 +98,9 @@ def read_fods(path: Path) -> list[list[Cell]]:
 def convert_with_libreoffice(sources: list[Path], workdir: Path) -> list[list[list[Cell]]]:
     """Open each CSV in LibreOffice Calc as an analyst would and save it as .fods; read them back."""
     if LIBREOFFICE is None:
-        reason = "LibreOffice is not installed (bash .ci/setup --with-browser, or apt-get install libreoffice-calc-nogui)"
+        reason = (
+            "LibreOffice is not installed (bash .ci/setup --with-browser, or apt-get install libreoffice-calc-nogui)"
+        )
         if IN_CI:
             pytest.fail(reason + "; CI is set, so the spreadsheet test must run")
         pytest.skip(reason)
@@ -175,7 +177,16 @@ def test_no_extract_cell_becomes_a_formula_in_libreoffice(sheets, name):
     formulas = [(r, c, cell.formula) for r, row in enumerate(rows) for c, cell in enumerate(row) if cell.formula]
     assert formulas == [], f"cells LibreOffice reads as formulas (row, column, formula): {formulas}"
     columns = {name: index for index, name in enumerate(EXTRACT_COLUMNS)}
-    numeric = ("lat", "lon", "origin_lat", "origin_lon", "personnel", "personnel_announced", "personnel_deployed", "source_count")
+    numeric = (
+        "lat",
+        "lon",
+        "origin_lat",
+        "origin_lon",
+        "personnel",
+        "personnel_announced",
+        "personnel_deployed",
+        "source_count",
+    )
     dates = ("date", "date_latest", "reported_on", "date_end")
     triggered = 0
     for written_row, read_row in zip(written[1:], rows[1:]):
@@ -186,7 +197,9 @@ def test_no_extract_cell_becomes_a_formula_in_libreoffice(sheets, name):
             if not raw:
                 assert cell.value_type is None, f"{where} should stay blank"
             elif column in numeric:
-                assert cell.value_type == "float" and float(cell.value) == float(raw), f"{where} should stay the number {raw}"
+                assert cell.value_type == "float" and float(cell.value) == float(raw), (
+                    f"{where} should stay the number {raw}"
+                )
             elif column in dates:
                 assert cell.value_type == "date" and cell.value == raw, f"{where} should stay the day {raw}"
             else:

@@ -304,11 +304,17 @@ def test_contributions_count_each_contingent_once_and_never_an_unknown_as_zero(d
                     assert value == sum(int(n) for n in numbers), (as_of, iso3, state)
                     stated_total, stated = stated_total + value, stated + 1
             tally = result.tallies[state]
-            assert (tally.stated_total, tally.stated_countries, tally.unstated_countries) == (stated_total, stated, unstated)
+            assert (tally.stated_total, tally.stated_countries, tally.unstated_countries) == (
+                stated_total,
+                stated,
+                unstated,
+            )
         for iso3, group in deployments.groupby("actor_iso3"):
             numbers = list(group["personnel_announced"])
             expected = pd.NA if any(pd.isna(n) for n in numbers) else sum(int(n) for n in numbers)
-            assert rows.loc[iso3, "announced"] is pd.NA if expected is pd.NA else rows.loc[iso3, "announced"] == expected
+            assert (
+                rows.loc[iso3, "announced"] is pd.NA if expected is pd.NA else rows.loc[iso3, "announced"] == expected
+            )
 
 
 # ---------------------------------------------------------------- changes since
@@ -326,7 +332,10 @@ def test_changes_since_a_planned_meeting_turns_pending_and_then_unconfirmed(data
         changes = changes_since(dataset, D15, as_of, source=SEED_FILE).set_index("record_id")
         assert not (changes["change"] == CHANGE_NEW).any()
         assert set(changes.index[changes["change"] == CHANGE_STATUS]) == {"nato-brussels-meeting"}
-        assert (changes.loc["nato-brussels-meeting", "status_before"], changes.loc["nato-brussels-meeting", "status"]) == (
+        assert (
+            changes.loc["nato-brussels-meeting", "status_before"],
+            changes.loc["nato-brussels-meeting", "status"],
+        ) == (
             "planned",
             status,
         )
@@ -363,7 +372,9 @@ def test_great_circle_really_curves_north_on_a_transatlantic_route():
     mid_lon, mid_lat = line.coords[ROUTE_SEGMENTS // 2]
     (lon1, lat1), (lon2, lat2) = WASHINGTON, PARIS
     straight_lat = lat1 + (mid_lon - lon1) / (lon2 - lon1) * (lat2 - lat1)
-    assert mid_lat > straight_lat + 5, f"midpoint {mid_lat:.2f}°N is not well north of the straight line's {straight_lat:.2f}°N"
+    assert mid_lat > straight_lat + 5, (
+        f"midpoint {mid_lat:.2f}°N is not well north of the straight line's {straight_lat:.2f}°N"
+    )
     geod = Geod(ellps="WGS84")
     whole = geod.inv(lon1, lat1, lon2, lat2)[2]
     via_mid = geod.inv(lon1, lat1, mid_lon, mid_lat)[2] + geod.inv(mid_lon, mid_lat, lon2, lat2)[2]
@@ -377,7 +388,10 @@ def test_deployment_routes_one_per_seed_deployment_with_a_departure(dataset, raw
     expected = {
         row["record_id"]
         for row in raw_claims
-        if row["source_id"] == SEED_SOURCE and row["record_id"] in deployments and row["origin_place_id"] and row["place_id"]
+        if row["source_id"] == SEED_SOURCE
+        and row["record_id"] in deployments
+        and row["origin_place_id"]
+        and row["place_id"]
     }
     assert len(expected) == 6
     assert set(routes["record_id"]) == expected
@@ -406,7 +420,10 @@ def test_record_geometries_point_outline_or_none(dataset, basemap, outlines, raw
     assert shaped.crs.to_epsg() == 4326
     washington = shaped.loc["washington-meeting", "geometry"]
     assert isinstance(washington, Point)
-    assert (washington.x, washington.y) == (float(raw_places["washington"]["lon"]), float(raw_places["washington"]["lat"]))
+    assert (washington.x, washington.y) == (
+        float(raw_places["washington"]["lon"]),
+        float(raw_places["washington"]["lat"]),
+    )
     greenland = shaped.loc["deployment-fra", "geometry"]
     assert isinstance(greenland, (Polygon, MultiPolygon))
     assert shapely.equals(greenland, basemap.loc[basemap["iso3"] == "GRL"].geometry.iloc[0])
@@ -541,7 +558,9 @@ def test_cli_geojson_reads_with_geopandas_and_holds_the_same_records(dataset, ou
     assert shapes["deployment-fra"] is None, "territory level: null geometry unless --with-outlines"
     assert shapes["dnk-working-group-remark"] is None
     outlined = tmp_path / "outlined.geojson"
-    result = _run_cli("--as-of", "2026-01-15", "--format", "geojson", "--source", SEED_FILE, "--with-outlines", "-o", str(outlined))
+    result = _run_cli(
+        "--as-of", "2026-01-15", "--format", "geojson", "--source", SEED_FILE, "--with-outlines", "-o", str(outlined)
+    )
     assert result.returncode == 0, result.stderr.decode()
     shapes = dict(zip(*(lambda f: (f["record_id"], f.geometry))(gpd.read_file(outlined))))
     assert shapes["deployment-fra"].geom_type in ("Polygon", "MultiPolygon")
@@ -581,7 +600,9 @@ def test_cli_sources_extract_lists_each_source_with_its_claims(raw_claims, raw_s
     for row in rows:
         claims = [claim for claim in raw_claims if claim["source_id"] == row["source_id"]]
         assert int(row["claim_count"]) == len(claims), row["source_id"]
-        assert set(filter(None, row["record_ids"].split(";"))) == {claim["record_id"] for claim in claims}, row["source_id"]
+        assert set(filter(None, row["record_ids"].split(";"))) == {claim["record_id"] for claim in claims}, row[
+            "source_id"
+        ]
     seed = next(row for row in rows if row["source_id"] == SEED_SOURCE)
     assert (seed["seed_file"], seed["claim_count"]) == (SEED_FILE, "14")
 
@@ -592,7 +613,9 @@ def test_cli_sources_extract_lists_each_source_with_its_claims(raw_claims, raw_s
         pytest.param(["--as-of", "2026-13-45"], "'2026-13-45' is not a date", id="bad-as-of"),
         pytest.param(["--as-of", "2026-01-14", "--since", "2026-01-15"], "is after --as-of", id="since-after-as-of"),
         pytest.param(["--as-of", "2026-01-15", "--format", "kml"], "invalid choice", id="unknown-format"),
-        pytest.param(["--as-of", "2026-01-15", "--source", "no-such-source"], "is not a source_id", id="unknown-source"),
+        pytest.param(
+            ["--as-of", "2026-01-15", "--source", "no-such-source"], "is not a source_id", id="unknown-source"
+        ),
     ],
 )
 def test_cli_rejects_bad_arguments_with_a_message(argv, message, capsys):

@@ -33,7 +33,14 @@ def test_committed_server_setting(section, key, expected):
 
 def test_readme_says_what_a_room_can_reach():
     section = README.split("## Serving to a room", 1)[1].split("\n## ", 1)[0]
-    for needed in ("**A reader**", "**A curator**", "**The room's network**", "/_stcore/metrics", "/app/static/",
-                   "--server.allowedHosts", "--server.address 0.0.0.0"):
+    for needed in (
+        "**A reader**",
+        "**A curator**",
+        "**The room's network**",
+        "/_stcore/metrics",
+        "/app/static/",
+        "--server.allowedHosts",
+        "--server.address 0.0.0.0",
+    ):
         assert needed in section, needed
     assert "disableDataExport" in README, "the README says why the table export is off"

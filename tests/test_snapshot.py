@@ -36,7 +36,9 @@ HOSTILE_TITLE = "<img src=x onerror=window.__pwned=1>"
 HOSTILE_SUMMARY = "<script>window.__pwned=2</script>"
 HOSTILE_NOTE = '"><svg onload=window.__pwned=3>'
 HOSTILE_PLACE = "</script><script>window.__pwned=4</script>"
-REMOTE = re.compile(r"""(?:\b(?:src|href|action|poster|srcset)\s*=\s*\\?["']?|url\(\s*["']?|@import\s+["']?)\s*(?:https?:)?//""", re.I)
+REMOTE = re.compile(
+    r"""(?:\b(?:src|href|action|poster|srcset)\s*=\s*\\?["']?|url\(\s*["']?|@import\s+["']?)\s*(?:https?:)?//""", re.I
+)
 URL_ATTRIBUTES = ("src", "href", "action", "poster", "srcset", "data")
 
 
@@ -105,11 +107,18 @@ def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     """`python -m geo.snapshot` as a user runs it, from a folder outside the repository."""
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     return subprocess.run(
-        [sys.executable, "-m", "geo.snapshot", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240
+        [sys.executable, "-m", "geo.snapshot", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
 
 
-def write_snapshot(tmp_path: Path, as_of: dt.date, view: str = "mercator", since: dt.date | None = None, data_dir: Path | None = None) -> Path:
+def write_snapshot(
+    tmp_path: Path, as_of: dt.date, view: str = "mercator", since: dt.date | None = None, data_dir: Path | None = None
+) -> Path:
     output = tmp_path / f"briefing_{view}_{as_of}.html"
     args = ["--as-of", as_of.isoformat(), "--view", view, "-o", str(output)]
     args += ["--since", since.isoformat()] if since else []
@@ -203,7 +212,11 @@ def test_sources_table_lists_every_cited_source_with_its_grade(latest_page):
     rows = [squash(row) for row in re.findall(r"<tr><td>(.*?)</tr>", latest_page.read_text(encoding="utf-8"), re.S)]
     assert len([row for row in rows if 'class="url"' in row]) == len(sources)
     for source in sources.itertuples():
-        (row,) = [read_page(r).text for r in rows if r.startswith(source.source_id + "<") or r.startswith(source.source_id + " <")]
+        (row,) = [
+            read_page(r).text
+            for r in rows
+            if r.startswith(source.source_id + "<") or r.startswith(source.source_id + " <")
+        ]
         for value in (source.publisher, source.origin, source.reliability, source.published.isoformat()):
             assert squash(value) in row, (source.source_id, value)
         assert squash(source.url or "held document") in row
@@ -215,7 +228,9 @@ def test_sources_table_lists_every_cited_source_with_its_grade(latest_page):
 
 def test_data_version_names_the_files_and_the_commit():
     version = data_version(DATA_DIR)
-    done = subprocess.run(["git", "-C", str(DATA_DIR), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", "-C", str(DATA_DIR), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True
+    )
     assert version.commit == (done.stdout.strip() if done.returncode == 0 else None)
     assert re.fullmatch(r"[0-9a-f]{12}", version.digest)
 

@@ -36,9 +36,13 @@ def write_stops(tmp_path, *rows):
         pytest.param("7,2025-12-31,,,,,Too early", "date", "outside the records' dates", id="date-before-span"),
         pytest.param("7,2026-01-15,globe,,,,Unknown view", "view", "'globe' is not a view", id="unknown-view"),
         pytest.param("7,2026-01-15,,50.8,,5,Half a view", "center_lat", "go together", id="partial-map-view"),
-        pytest.param("7,2026-01-15,,95,4.3,5,Latitude too big", "center_lat", "out of range", id="latitude-out-of-range"),
+        pytest.param(
+            "7,2026-01-15,,95,4.3,5,Latitude too big", "center_lat", "out of range", id="latitude-out-of-range"
+        ),
         pytest.param("7,2026-01-15,,north,4.3,5,Not numbers", "center_lat", "not three numbers", id="view-not-numeric"),
-        pytest.param("7,2026-01-15,polar,70,-40,-5,Zoomed too far out", "center_lat", "zoom -4–18", id="zoom-out-of-range"),
+        pytest.param(
+            "7,2026-01-15,polar,70,-40,-5,Zoomed too far out", "center_lat", "zoom -4–18", id="zoom-out-of-range"
+        ),
         pytest.param("7,2026-01-15,,,,,", "caption", "needs a one-line caption", id="missing-caption"),
         pytest.param("7,2026-01-15,mercator", "stop", "row has 3 fields but the header has 7", id="too-few-fields"),
         pytest.param("7,2026-01-15,,,,,Brussels, up close", "stop", "row has 8 fields", id="unquoted-comma"),
@@ -56,7 +60,11 @@ def test_bad_stop_is_named_and_skipped_while_good_stops_load(tmp_path, row, fiel
 
 
 def test_stop_with_map_view_keeps_centre_and_zoom(tmp_path):
-    path = write_stops(tmp_path, '1,2026-01-19,polar,50.85,4.35,5,"Brussels, up close"', "2,2026-01-19,polar,72,-40,-1.5,The whole Arctic")
+    path = write_stops(
+        tmp_path,
+        '1,2026-01-19,polar,50.85,4.35,5,"Brussels, up close"',
+        "2,2026-01-19,polar,72,-40,-1.5,The whole Arctic",
+    )
     (stop, wide), problems = load_stops(path, SPAN)
     assert problems == []
     assert (stop.view, stop.center, stop.zoom, stop.caption) == ("polar", (50.85, 4.35), 5.0, "Brussels, up close")

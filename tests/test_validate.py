@@ -103,33 +103,72 @@ def append_row(path: Path, values: dict[str, str]) -> None:
 WEB_SOURCE = "test-web-source"
 EXTRA_ROWS: dict[str, list[tuple[str, dict[str, str]]]] = {
     "web": [
-        (SOURCES, {
-            "source_id": WEB_SOURCE, "publisher": "Example Broadcaster", "origin": "Reuters",
-            "title": "A web report on the German contingent (test row)", "url": "https://example.org/news/greenland",
-            "published": "2026-01-20", "language": "en", "reliability": "B",
-        }),
-        (CLAIMS, {
-            "claim_id": "test-web-arrived", "record_id": "deployment-deu", "source_id": WEB_SOURCE, "credibility": "3",
-            "status": "arrived", "date": "2026-01-17", "date_precision": "day", "place_id": "greenland",
-            "origin_place_id": "denmark", "personnel": "13", "personnel_basis": "deployed",
-            "quote": "the German reconnaissance team landed in Nuuk",
-        }),
-        (CLAIMS, {
-            "claim_id": "test-web-left", "record_id": "deployment-deu", "source_id": WEB_SOURCE, "credibility": "3",
-            "status": "left", "date": "2026-01-19", "date_precision": "day", "place_id": "greenland",
-            "quote": "the team left Greenland on Monday",
-        }),
+        (
+            SOURCES,
+            {
+                "source_id": WEB_SOURCE,
+                "publisher": "Example Broadcaster",
+                "origin": "Reuters",
+                "title": "A web report on the German contingent (test row)",
+                "url": "https://example.org/news/greenland",
+                "published": "2026-01-20",
+                "language": "en",
+                "reliability": "B",
+            },
+        ),
+        (
+            CLAIMS,
+            {
+                "claim_id": "test-web-arrived",
+                "record_id": "deployment-deu",
+                "source_id": WEB_SOURCE,
+                "credibility": "3",
+                "status": "arrived",
+                "date": "2026-01-17",
+                "date_precision": "day",
+                "place_id": "greenland",
+                "origin_place_id": "denmark",
+                "personnel": "13",
+                "personnel_basis": "deployed",
+                "quote": "the German reconnaissance team landed in Nuuk",
+            },
+        ),
+        (
+            CLAIMS,
+            {
+                "claim_id": "test-web-left",
+                "record_id": "deployment-deu",
+                "source_id": WEB_SOURCE,
+                "credibility": "3",
+                "status": "left",
+                "date": "2026-01-19",
+                "date_precision": "day",
+                "place_id": "greenland",
+                "quote": "the team left Greenland on Monday",
+            },
+        ),
     ],
     "rejected": [
-        (REJECTED, {
-            "reject_id": "test-rejected-aggregator", "url": "https://aggregator.example/greenland-500",
-            "publisher": "An aggregator", "published": "2026-01-16", "claim": "500 German troops landed in Nuuk",
-            "reason": "aggregator only; contradicted by the German ministry's statement",
-        }),
-        (REJECTED, {
-            "reject_id": "test-rejected-recycled", "url": "https://farm.example/greenland",
-            "claim": "Troops arrived in Greenland", "reason": "recycled date: a 2025 story re-dated",
-        }),
+        (
+            REJECTED,
+            {
+                "reject_id": "test-rejected-aggregator",
+                "url": "https://aggregator.example/greenland-500",
+                "publisher": "An aggregator",
+                "published": "2026-01-16",
+                "claim": "500 German troops landed in Nuuk",
+                "reason": "aggregator only; contradicted by the German ministry's statement",
+            },
+        ),
+        (
+            REJECTED,
+            {
+                "reject_id": "test-rejected-recycled",
+                "url": "https://farm.example/greenland",
+                "claim": "Troops arrived in Greenland",
+                "reason": "recycled date: a 2025 story re-dated",
+            },
+        ),
     ],
 }
 
@@ -150,7 +189,13 @@ def count_rows(path: Path) -> int:
 
 
 def valid_frames(dataset: Dataset) -> dict:
-    return {PLACES: dataset.places, SOURCES: dataset.sources, RECORDS: dataset.records, CLAIMS: dataset.claims, REJECTED: dataset.rejected}
+    return {
+        PLACES: dataset.places,
+        SOURCES: dataset.sources,
+        RECORDS: dataset.records,
+        CLAIMS: dataset.claims,
+        REJECTED: dataset.rejected,
+    }
 
 
 def assert_nothing_lost(dataset: Dataset, folder: Path) -> None:
@@ -171,9 +216,14 @@ def assert_nothing_lost(dataset: Dataset, folder: Path) -> None:
         assert set(claims["record_id"]) <= set(records["record_id"]), "a valid claim of a rejected record"
         assert set(claims["source_id"]) <= set(sources["source_id"]), "a valid claim of a rejected source"
     if not records.empty:
-        assert set(records["record_id"]) <= set(claims["record_id"] if not claims.empty else ()), "a record without a claim"
+        assert set(records["record_id"]) <= set(claims["record_id"] if not claims.empty else ()), (
+            "a record without a claim"
+        )
     # The compatibility properties the validator's summary uses agree with the counts.
-    assert dataset.rows_in_files == dataset.count(RECORDS).rows and dataset.rejected_lines == dataset.count(RECORDS).rejected_lines
+    assert (
+        dataset.rows_in_files == dataset.count(RECORDS).rows
+        and dataset.rejected_lines == dataset.count(RECORDS).rejected_lines
+    )
     assert dataset.place_rows_in_file == dataset.count(PLACES).rows
 
 
@@ -231,8 +281,11 @@ def test_the_rows_added_in_code_validate_clean(folder, names):
     dataset = load_dataset(folder)
     assert dataset.problems == []
     for file in {file for name in names for file, _ in EXTRA_ROWS[name]}:
-        assert len(valid_frames(dataset)[file]) == count_rows(folder / file) == count_rows(DATA / file) + sum(
-            1 for name in names for extra_file, _ in EXTRA_ROWS[name] if extra_file == file
+        assert (
+            len(valid_frames(dataset)[file])
+            == count_rows(folder / file)
+            == count_rows(DATA / file)
+            + sum(1 for name in names for extra_file, _ in EXTRA_ROWS[name] if extra_file == file)
         )
     assert_nothing_lost(dataset, folder)
 
@@ -266,117 +319,497 @@ THIRTEEN_WORDS = "one two three four five six seven eight nine ten eleven twelve
 AFTER_REPORT = "{after_report}"
 FIELD_CASES = [
     # required fields
-    pytest.param(Edit(RECORDS, "washington-meeting", "title", ""), ["is required but blank", "expected any text"], id="title-blank"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "quote", ""), ["is required but blank", "expected held document: verbatim text"], id="quote-blank"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "date", ""), ["is required but blank", "YYYY-MM-DD"], id="date-blank"),
+    pytest.param(
+        Edit(RECORDS, "washington-meeting", "title", ""),
+        ["is required but blank", "expected any text"],
+        id="title-blank",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "quote", ""),
+        ["is required but blank", "expected held document: verbatim text"],
+        id="quote-blank",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "date", ""), ["is required but blank", "YYYY-MM-DD"], id="date-blank"
+    ),
     pytest.param(Edit(PLACES, "brussels", "name", ""), ["is required but blank"], id="place-name-blank"),
     pytest.param(Edit(PLACES, "brussels", "lat", ""), ["is required but blank", "-90 to 90"], id="lat-blank"),
-    pytest.param(Edit(PLACES, "brussels", "coord_source", ""), ["is required but blank", "a page, data set or reference the coordinates come from"], id="coord-source-blank"),
+    pytest.param(
+        Edit(PLACES, "brussels", "coord_source", ""),
+        ["is required but blank", "a page, data set or reference the coordinates come from"],
+        id="coord-source-blank",
+    ),
     # types and allowed values
-    pytest.param(Edit(RECORDS, "washington-meeting", "record_id", "Washington Meeting"), ["'Washington Meeting' is not an id", "lowercase letters, digits and single hyphens"], id="id-with-capitals-and-space"),
-    pytest.param(Edit(RECORDS, "washington-meeting", "kind", "meetng"), ["'meetng' is not allowed", "did you mean 'meeting'?"], id="kind-misspelled"),
-    pytest.param(Edit(RECORDS, "washington-meeting", "kind", "rumour"), ["'rumour' is not allowed", "allowed: meeting, agreement"], id="kind-unknown"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "date_precision", "week"), ["'week' is not allowed", "day, range"], id="date-precision-unknown"),
-    pytest.param(Edit(CLAIMS, "seed-nato-brussels-meeting", "status", "happened"), ["'happened' is not allowed", "held"], id="status-unknown"),
-    pytest.param(Edit(PLACES, "brussels", "geo_precision", "town"), ["'town' is not allowed", "site, city, territory"], id="geo-precision-unknown"),
-    pytest.param(Edit(RECORDS, "washington-meeting", "title", " Meeting in Washington"), ["' Meeting in Washington' has leading or trailing spaces; remove them"], id="leading-space"),
-    pytest.param(Edit(RECORDS, "washington-meeting", "participants", "Lars Løkke Rasmussen"), ["'Lars Løkke Rasmussen' is not 'Name (role)'", "separate participants with ';'"], id="participant-without-role"),
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "language", "english"), ["'english' is not an ISO 639-1 language code", "two lowercase letters"], id="language-a-word"),
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "language", "EN"), ["'EN' is not an ISO 639-1 language code"], id="language-capitals"),
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "language", "xx"), ["'xx' is not an ISO 639-1 language code"], id="language-not-iso"),
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "language", "dan"), ["'dan' is not an ISO 639-1 language code", "two lowercase letters"], id="language-three-letters"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-deu", "personnel_basis", "sent"), ["'sent' is not allowed", "announced, deployed"], id="personnel-basis-unknown"),
+    pytest.param(
+        Edit(RECORDS, "washington-meeting", "record_id", "Washington Meeting"),
+        ["'Washington Meeting' is not an id", "lowercase letters, digits and single hyphens"],
+        id="id-with-capitals-and-space",
+    ),
+    pytest.param(
+        Edit(RECORDS, "washington-meeting", "kind", "meetng"),
+        ["'meetng' is not allowed", "did you mean 'meeting'?"],
+        id="kind-misspelled",
+    ),
+    pytest.param(
+        Edit(RECORDS, "washington-meeting", "kind", "rumour"),
+        ["'rumour' is not allowed", "allowed: meeting, agreement"],
+        id="kind-unknown",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "date_precision", "week"),
+        ["'week' is not allowed", "day, range"],
+        id="date-precision-unknown",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-nato-brussels-meeting", "status", "happened"),
+        ["'happened' is not allowed", "held"],
+        id="status-unknown",
+    ),
+    pytest.param(
+        Edit(PLACES, "brussels", "geo_precision", "town"),
+        ["'town' is not allowed", "site, city, territory"],
+        id="geo-precision-unknown",
+    ),
+    pytest.param(
+        Edit(RECORDS, "washington-meeting", "title", " Meeting in Washington"),
+        ["' Meeting in Washington' has leading or trailing spaces; remove them"],
+        id="leading-space",
+    ),
+    pytest.param(
+        Edit(RECORDS, "washington-meeting", "participants", "Lars Løkke Rasmussen"),
+        ["'Lars Løkke Rasmussen' is not 'Name (role)'", "separate participants with ';'"],
+        id="participant-without-role",
+    ),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "language", "english"),
+        ["'english' is not an ISO 639-1 language code", "two lowercase letters"],
+        id="language-a-word",
+    ),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "language", "EN"), ["'EN' is not an ISO 639-1 language code"], id="language-capitals"
+    ),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "language", "xx"), ["'xx' is not an ISO 639-1 language code"], id="language-not-iso"
+    ),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "language", "dan"),
+        ["'dan' is not an ISO 639-1 language code", "two lowercase letters"],
+        id="language-three-letters",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-deu", "personnel_basis", "sent"),
+        ["'sent' is not allowed", "announced, deployed"],
+        id="personnel-basis-unknown",
+    ),
     # the Admiralty grades
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "reliability", "G"), ["'G' is not allowed", "allowed: A, B, C, D, E, F"], id="reliability-outside-a-f"),
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "reliability", "b"), ["'b' is not allowed", "A, B, C, D, E, F"], id="reliability-lowercase"),
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "reliability", "B2"), ["'B2' is not allowed", "did you mean 'B'?"], id="reliability-with-the-credibility"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "credibility", "7"), ["'7' is not allowed", "allowed: 1, 2, 3, 4, 5, 6"], id="credibility-7"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "credibility", "0"), ["'0' is not allowed", "1, 2, 3, 4, 5, 6"], id="credibility-0"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "credibility", "B"), ["'B' is not allowed", "1, 2, 3, 4, 5, 6"], id="credibility-a-letter"),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "reliability", "G"),
+        ["'G' is not allowed", "allowed: A, B, C, D, E, F"],
+        id="reliability-outside-a-f",
+    ),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "reliability", "b"),
+        ["'b' is not allowed", "A, B, C, D, E, F"],
+        id="reliability-lowercase",
+    ),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "reliability", "B2"),
+        ["'B2' is not allowed", "did you mean 'B'?"],
+        id="reliability-with-the-credibility",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "credibility", "7"),
+        ["'7' is not allowed", "allowed: 1, 2, 3, 4, 5, 6"],
+        id="credibility-7",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "credibility", "0"),
+        ["'0' is not allowed", "1, 2, 3, 4, 5, 6"],
+        id="credibility-0",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "credibility", "B"),
+        ["'B' is not allowed", "1, 2, 3, 4, 5, 6"],
+        id="credibility-a-letter",
+    ),
     # dates
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "date", "2026-02-30"), ["'2026-02-30' is not a calendar date", "expected YYYY-MM-DD"], id="date-not-a-calendar-day"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "date", "14/01/2026"), ["'14/01/2026' is not a calendar date", "expected YYYY-MM-DD"], id="date-day-first"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "date", "2026-1-14"), ["'2026-1-14' is not a calendar date"], id="date-without-zero-padding"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-fra", "date_latest", "2026-13-01"), ["'2026-13-01' is not a calendar date"], id="date-latest-month-13"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "date_end", "2026-01-32"), ["'2026-01-32' is not a calendar date"], id="date-end-day-32"),
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "published", "2026-01-32"), ["'2026-01-32' is not a calendar date"], id="published-day-32"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-fra", "date_latest", "2026-01-13"), ["2026-01-13 is before date 2026-01-14", "date_latest must be on or after date"], id="date-latest-before-date"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-fra", "date_latest", ""), ["a range needs date_latest"], id="range-without-date-latest"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-fra", "date_latest", "2026-01-14"), ["equals date", "use date_precision 'day' and leave date_latest blank"], id="range-of-one-day"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "date_latest", "2026-01-15"), ["must be blank when date_precision is 'day'", "use 'range'"], id="day-with-date-latest"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "date_end", "2026-01-14"), ["2026-01-14 is not after date 2026-01-14", "the last day of a multi-day event"], id="date-end-not-after-date"),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "date", "2026-02-30"),
+        ["'2026-02-30' is not a calendar date", "expected YYYY-MM-DD"],
+        id="date-not-a-calendar-day",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "date", "14/01/2026"),
+        ["'14/01/2026' is not a calendar date", "expected YYYY-MM-DD"],
+        id="date-day-first",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "date", "2026-1-14"),
+        ["'2026-1-14' is not a calendar date"],
+        id="date-without-zero-padding",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-fra", "date_latest", "2026-13-01"),
+        ["'2026-13-01' is not a calendar date"],
+        id="date-latest-month-13",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "date_end", "2026-01-32"),
+        ["'2026-01-32' is not a calendar date"],
+        id="date-end-day-32",
+    ),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "published", "2026-01-32"),
+        ["'2026-01-32' is not a calendar date"],
+        id="published-day-32",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-fra", "date_latest", "2026-01-13"),
+        ["2026-01-13 is before date 2026-01-14", "date_latest must be on or after date"],
+        id="date-latest-before-date",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-fra", "date_latest", ""),
+        ["a range needs date_latest"],
+        id="range-without-date-latest",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-fra", "date_latest", "2026-01-14"),
+        ["equals date", "use date_precision 'day' and leave date_latest blank"],
+        id="range-of-one-day",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "date_latest", "2026-01-15"),
+        ["must be blank when date_precision is 'day'", "use 'range'"],
+        id="day-with-date-latest",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "date_end", "2026-01-14"),
+        ["2026-01-14 is not after date 2026-01-14", "the last day of a multi-day event"],
+        id="date-end-not-after-date",
+    ),
     # publication day: the story's period and the held document's own date
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "published", AFTER_REPORT), ["{after_report} differs from the held document's report date {report_date}", "use {report_date}"], id="published-after-the-held-report"),
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "published", "2026-01-14"), ["2026-01-14 differs from the held document's report date {report_date}"], id="published-before-the-held-report"),
-    pytest.param(web(SOURCES, WEB_SOURCE, "published", "2026-01-13"), ["2026-01-13 is outside the story's period 2026-01-14 to 2026-02-28", "give the article's own dateline"], id="published-before-the-period"),
-    pytest.param(web(SOURCES, WEB_SOURCE, "published", "2026-03-01"), ["2026-03-01 is outside the story's period 2026-01-14 to 2026-02-28"], id="published-after-the-period"),
-    pytest.param(web(SOURCES, WEB_SOURCE, "published", "2025-01-20"), ["2025-01-20 is outside the story's period"], id="published-a-year-early"),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "published", AFTER_REPORT),
+        ["{after_report} differs from the held document's report date {report_date}", "use {report_date}"],
+        id="published-after-the-held-report",
+    ),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "published", "2026-01-14"),
+        ["2026-01-14 differs from the held document's report date {report_date}"],
+        id="published-before-the-held-report",
+    ),
+    pytest.param(
+        web(SOURCES, WEB_SOURCE, "published", "2026-01-13"),
+        ["2026-01-13 is outside the story's period 2026-01-14 to 2026-02-28", "give the article's own dateline"],
+        id="published-before-the-period",
+    ),
+    pytest.param(
+        web(SOURCES, WEB_SOURCE, "published", "2026-03-01"),
+        ["2026-03-01 is outside the story's period 2026-01-14 to 2026-02-28"],
+        id="published-after-the-period",
+    ),
+    pytest.param(
+        web(SOURCES, WEB_SOURCE, "published", "2025-01-20"),
+        ["2025-01-20 is outside the story's period"],
+        id="published-a-year-early",
+    ),
     # ISO 3166 codes
-    pytest.param(Edit(RECORDS, "washington-meeting", "country_iso3", "XXX"), ["'XXX' is not an ISO 3166-1 alpha-3 country code", "in capitals, e.g. DNK"], id="country-code-unknown"),
-    pytest.param(Edit(RECORDS, "washington-meeting", "country_iso3", "US"), ["'US' is not an ISO 3166-1 alpha-3", "did you mean 'USA'"], id="country-code-alpha-2"),
-    pytest.param(Edit(RECORDS, "washington-meeting", "country_iso3", "usa"), ["'usa' is not an ISO 3166-1 alpha-3", "did you mean 'USA'"], id="country-code-lowercase"),
-    pytest.param(Edit(RECORDS, "washington-meeting", "actor_iso3", "DNK/GRL/USA"), ["'DNK/GRL/USA' is not an ISO 3166-1 alpha-3", "separate codes with ';'"], id="actor-codes-wrong-separator"),
-    pytest.param(Edit(RECORDS, "washington-meeting", "actor_iso3", "DNK;GRL;UK"), ["'UK' is not an ISO 3166-1 alpha-3"], id="actor-code-not-iso"),
-    pytest.param(Edit(PLACES, "greenland", "country_iso3", "GL"), ["'GL' is not an ISO 3166-1 alpha-3", "did you mean 'GRL'"], id="place-country-alpha-2"),
-    pytest.param(Edit(PLACES, "greenland", "outline_iso3", "GRX"), ["'GRX' is not an ISO 3166-1 alpha-3"], id="outline-code-unknown"),
+    pytest.param(
+        Edit(RECORDS, "washington-meeting", "country_iso3", "XXX"),
+        ["'XXX' is not an ISO 3166-1 alpha-3 country code", "in capitals, e.g. DNK"],
+        id="country-code-unknown",
+    ),
+    pytest.param(
+        Edit(RECORDS, "washington-meeting", "country_iso3", "US"),
+        ["'US' is not an ISO 3166-1 alpha-3", "did you mean 'USA'"],
+        id="country-code-alpha-2",
+    ),
+    pytest.param(
+        Edit(RECORDS, "washington-meeting", "country_iso3", "usa"),
+        ["'usa' is not an ISO 3166-1 alpha-3", "did you mean 'USA'"],
+        id="country-code-lowercase",
+    ),
+    pytest.param(
+        Edit(RECORDS, "washington-meeting", "actor_iso3", "DNK/GRL/USA"),
+        ["'DNK/GRL/USA' is not an ISO 3166-1 alpha-3", "separate codes with ';'"],
+        id="actor-codes-wrong-separator",
+    ),
+    pytest.param(
+        Edit(RECORDS, "washington-meeting", "actor_iso3", "DNK;GRL;UK"),
+        ["'UK' is not an ISO 3166-1 alpha-3"],
+        id="actor-code-not-iso",
+    ),
+    pytest.param(
+        Edit(PLACES, "greenland", "country_iso3", "GL"),
+        ["'GL' is not an ISO 3166-1 alpha-3", "did you mean 'GRL'"],
+        id="place-country-alpha-2",
+    ),
+    pytest.param(
+        Edit(PLACES, "greenland", "outline_iso3", "GRX"),
+        ["'GRX' is not an ISO 3166-1 alpha-3"],
+        id="outline-code-unknown",
+    ),
     # personnel
-    pytest.param(Edit(CLAIMS, "seed-deployment-deu", "personnel", "-13"), ["'-13' is not a whole number >= 0", "leave it blank when the source states no number"], id="personnel-negative"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-deu", "personnel", "13.0"), ["'13.0' is not a whole number >= 0"], id="personnel-decimal"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-deu", "personnel", "about 13"), ["'about 13' is not a whole number >= 0"], id="personnel-words"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-deu", "personnel", "013"), ["'013' has leading zeros; write 13"], id="personnel-leading-zero"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-deu", "personnel", "14"), ["14 is not stated in the quote", "leave personnel blank"], id="personnel-not-in-quote"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-dnk", "personnel", "0", also=(("personnel_basis", "announced"),)), ["0 is not stated in the quote", "leave personnel blank"], id="personnel-zero-for-not-stated"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-fra", "personnel", "5", also=(("personnel_basis", "announced"),)), ["5 is not stated in the quote"], id="personnel-for-very-small-numbers"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "personnel", "3", also=(("personnel_basis", "announced"),)), ["only a presence (deployment, visit, mission) carries personnel (record washington-meeting is a meeting)", "leave it blank"], id="personnel-on-a-meeting"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-deu", "personnel_basis", ""), ["personnel and personnel_basis go together", "announced or deployed"], id="personnel-without-basis"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-dnk", "personnel_basis", "deployed", field="personnel"), ["personnel and personnel_basis go together"], id="basis-without-personnel"),
-    pytest.param(Edit(RECORDS, "deployment-deu", "actor_iso3", "DEU;DNK"), ["exactly one contributing country, not 2", "one record per country"], id="deployment-with-two-countries"),
-    pytest.param(Edit(RECORDS, "deployment-deu", "actor_iso3", ""), ["exactly one contributing country, not 0"], id="deployment-without-a-country"),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-deu", "personnel", "-13"),
+        ["'-13' is not a whole number >= 0", "leave it blank when the source states no number"],
+        id="personnel-negative",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-deu", "personnel", "13.0"),
+        ["'13.0' is not a whole number >= 0"],
+        id="personnel-decimal",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-deu", "personnel", "about 13"),
+        ["'about 13' is not a whole number >= 0"],
+        id="personnel-words",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-deu", "personnel", "013"),
+        ["'013' has leading zeros; write 13"],
+        id="personnel-leading-zero",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-deu", "personnel", "14"),
+        ["14 is not stated in the quote", "leave personnel blank"],
+        id="personnel-not-in-quote",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-dnk", "personnel", "0", also=(("personnel_basis", "announced"),)),
+        ["0 is not stated in the quote", "leave personnel blank"],
+        id="personnel-zero-for-not-stated",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-fra", "personnel", "5", also=(("personnel_basis", "announced"),)),
+        ["5 is not stated in the quote"],
+        id="personnel-for-very-small-numbers",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "personnel", "3", also=(("personnel_basis", "announced"),)),
+        [
+            "only a presence (deployment, visit, mission) carries personnel (record washington-meeting is a meeting)",
+            "leave it blank",
+        ],
+        id="personnel-on-a-meeting",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-deu", "personnel_basis", ""),
+        ["personnel and personnel_basis go together", "announced or deployed"],
+        id="personnel-without-basis",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-dnk", "personnel_basis", "deployed", field="personnel"),
+        ["personnel and personnel_basis go together"],
+        id="basis-without-personnel",
+    ),
+    pytest.param(
+        Edit(RECORDS, "deployment-deu", "actor_iso3", "DEU;DNK"),
+        ["exactly one contributing country, not 2", "one record per country"],
+        id="deployment-with-two-countries",
+    ),
+    pytest.param(
+        Edit(RECORDS, "deployment-deu", "actor_iso3", ""),
+        ["exactly one contributing country, not 0"],
+        id="deployment-without-a-country",
+    ),
     # a presence: arrival and departure
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "status", "arrived"), ["'arrived' is for a presence (deployment, visit, mission)", "record washington-meeting is a meeting"], id="arrived-at-a-meeting"),
-    pytest.param(Edit(CLAIMS, "seed-dnk-working-group-remark", "status", "left"), ["'left' is for a presence", "record dnk-working-group-remark is a statement"], id="left-on-a-statement"),
-    pytest.param(web(CLAIMS, "test-web-left", "date", "2026-01-16"), ["departure 2026-01-16 is before the arrival 2026-01-17 of claim test-web-arrived (line {lines[test-web-arrived]})", "a departure follows its arrival"], id="departure-before-arrival"),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "status", "arrived"),
+        ["'arrived' is for a presence (deployment, visit, mission)", "record washington-meeting is a meeting"],
+        id="arrived-at-a-meeting",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-dnk-working-group-remark", "status", "left"),
+        ["'left' is for a presence", "record dnk-working-group-remark is a statement"],
+        id="left-on-a-statement",
+    ),
+    pytest.param(
+        web(CLAIMS, "test-web-left", "date", "2026-01-16"),
+        [
+            "departure 2026-01-16 is before the arrival 2026-01-17 of claim test-web-arrived (line {lines[test-web-arrived]})",
+            "a departure follows its arrival",
+        ],
+        id="departure-before-arrival",
+    ),
     # coordinates and the gazetteer
-    pytest.param(Edit(PLACES, "brussels", "lat", "95"), ["95 is outside -90 to 90", "degrees north in WGS 84"], id="lat-beyond-the-pole"),
-    pytest.param(Edit(PLACES, "brussels", "lon", "-200"), ["-200 is outside -180 to 180", "degrees east"], id="lon-out-of-range"),
-    pytest.param(Edit(PLACES, "brussels", "lat", "50,8467"), ["'50,8467' is not a number", "decimal degrees with a point"], id="lat-decimal-comma"),
+    pytest.param(
+        Edit(PLACES, "brussels", "lat", "95"),
+        ["95 is outside -90 to 90", "degrees north in WGS 84"],
+        id="lat-beyond-the-pole",
+    ),
+    pytest.param(
+        Edit(PLACES, "brussels", "lon", "-200"), ["-200 is outside -180 to 180", "degrees east"], id="lon-out-of-range"
+    ),
+    pytest.param(
+        Edit(PLACES, "brussels", "lat", "50,8467"),
+        ["'50,8467' is not a number", "decimal degrees with a point"],
+        id="lat-decimal-comma",
+    ),
     pytest.param(Edit(PLACES, "brussels", "lon", "nan"), ["nan is outside -180 to 180"], id="lon-not-a-number"),
-    pytest.param(Edit(PLACES, "greenland", "outline_iso3", ""), ["a territory needs the ISO3 code of the outline to draw"], id="territory-without-outline"),
-    pytest.param(Edit(PLACES, "washington", "outline_iso3", "USA"), ["only a territory is drawn as an outline; leave it blank for a city"], id="city-with-outline"),
-    pytest.param(Edit(PLACES, "greenland", "outline_iso3", "JPN"), ["'JPN' has no outline in the basemap"], id="outline-not-in-basemap"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-dnk", "place_id", "greenlnd"), ["'greenlnd' is not in the gazetteer (places.csv)", "did you mean 'greenland'?"], id="place-misspelled"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-dnk", "origin_place_id", "atlantis"), ["'atlantis' is not in the gazetteer (places.csv)", "add it to places.csv first"], id="origin-not-in-gazetteer"),
+    pytest.param(
+        Edit(PLACES, "greenland", "outline_iso3", ""),
+        ["a territory needs the ISO3 code of the outline to draw"],
+        id="territory-without-outline",
+    ),
+    pytest.param(
+        Edit(PLACES, "washington", "outline_iso3", "USA"),
+        ["only a territory is drawn as an outline; leave it blank for a city"],
+        id="city-with-outline",
+    ),
+    pytest.param(
+        Edit(PLACES, "greenland", "outline_iso3", "JPN"),
+        ["'JPN' has no outline in the basemap"],
+        id="outline-not-in-basemap",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-dnk", "place_id", "greenlnd"),
+        ["'greenlnd' is not in the gazetteer (places.csv)", "did you mean 'greenland'?"],
+        id="place-misspelled",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-dnk", "origin_place_id", "atlantis"),
+        ["'atlantis' is not in the gazetteer (places.csv)", "add it to places.csv first"],
+        id="origin-not-in-gazetteer",
+    ),
     # references between files
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "record_id", "washington-meting"), ["'washington-meting' is not a record in records.csv", "did you mean 'washington-meeting'?"], id="record-id-unknown"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "source_id", "seed-2026-01-16"), ["'seed-2026-01-16' is not a source in sources.csv", f"did you mean '{SEED_SOURCE}'?"], id="source-id-unknown"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "source_id", "Seed"), ["'Seed' is not a source in sources.csv"], id="source-id-not-an-id"),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "record_id", "washington-meting"),
+        ["'washington-meting' is not a record in records.csv", "did you mean 'washington-meeting'?"],
+        id="record-id-unknown",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "source_id", "seed-2026-01-16"),
+        ["'seed-2026-01-16' is not a source in sources.csv", f"did you mean '{SEED_SOURCE}'?"],
+        id="source-id-unknown",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "source_id", "Seed"),
+        ["'Seed' is not a source in sources.csv"],
+        id="source-id-not-an-id",
+    ),
     # duplicate ids
-    pytest.param(Edit(RECORDS, "working-group-agreed", "record_id", "washington-meeting"), ["duplicate id 'washington-meeting' (first on line {lines[washington-meeting]})", "give each row its own id"], id="record-id-duplicate"),
-    pytest.param(Edit(PLACES, "brussels", "place_id", "washington"), ["duplicate id 'washington' (first on line {lines[washington]})", "give each place its own id"], id="place-id-duplicate"),
-    pytest.param(web(SOURCES, WEB_SOURCE, "source_id", SEED_SOURCE), [f"duplicate id '{SEED_SOURCE}' (first on line {{lines[{SEED_SOURCE}]}})", "give each row its own id"], id="source-id-duplicate"),
-    pytest.param(Edit(CLAIMS, "seed-working-group-agreed", "claim_id", "seed-washington-meeting"), ["duplicate id 'seed-washington-meeting' (first on line {lines[seed-washington-meeting]})"], id="claim-id-duplicate"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "claim_id", "seed washington meeting"), ["'seed washington meeting' is not an id"], id="claim-id-with-spaces"),
-    pytest.param(Edit(RECORDS, "washington-meeting", "record_id", "2026-01-14"), ["'2026-01-14' is not an id"], id="record-id-a-date"),
+    pytest.param(
+        Edit(RECORDS, "working-group-agreed", "record_id", "washington-meeting"),
+        ["duplicate id 'washington-meeting' (first on line {lines[washington-meeting]})", "give each row its own id"],
+        id="record-id-duplicate",
+    ),
+    pytest.param(
+        Edit(PLACES, "brussels", "place_id", "washington"),
+        ["duplicate id 'washington' (first on line {lines[washington]})", "give each place its own id"],
+        id="place-id-duplicate",
+    ),
+    pytest.param(
+        web(SOURCES, WEB_SOURCE, "source_id", SEED_SOURCE),
+        [f"duplicate id '{SEED_SOURCE}' (first on line {{lines[{SEED_SOURCE}]}})", "give each row its own id"],
+        id="source-id-duplicate",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-working-group-agreed", "claim_id", "seed-washington-meeting"),
+        ["duplicate id 'seed-washington-meeting' (first on line {lines[seed-washington-meeting]})"],
+        id="claim-id-duplicate",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "claim_id", "seed washington meeting"),
+        ["'seed washington meeting' is not an id"],
+        id="claim-id-with-spaces",
+    ),
+    pytest.param(
+        Edit(RECORDS, "washington-meeting", "record_id", "2026-01-14"),
+        ["'2026-01-14' is not an id"],
+        id="record-id-a-date",
+    ),
     # provenance: the document, its address and the quote
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "seed_file", "missing.txt"), ["'missing.txt' is not a source document in seeds/", f"one of: {SOURCE}"], id="source-not-in-seeds"),
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "seed_file", SOURCE.replace(".txt", ".text")), [f"did you mean '{SOURCE}'?"], id="source-extension-misspelled"),
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "seed_file", f"../seeds/{SOURCE}"), ["is not a source document in seeds/", f"did you mean '{SOURCE}'?"], id="source-with-a-path"),
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "seed_file", SIDECAR), ["is not a source document in seeds/"], id="source-is-the-sidecar"),
-    pytest.param(Edit(SOURCES, SEED_SOURCE, "seed_file", "", field="url"), ["is blank and no seed_file is given", "give the address of the document, or hold it in seeds/"], id="neither-url-nor-seed-file"),
-    pytest.param(web(SOURCES, WEB_SOURCE, "url", ""), ["is blank and no seed_file is given"], id="web-source-without-url"),
-    pytest.param(web(SOURCES, WEB_SOURCE, "url", "www.example.org/news"), ["'www.example.org/news' is not a web address", "expected http:// or https://"], id="url-without-scheme"),
-    pytest.param(web(SOURCES, WEB_SOURCE, "url", "ftp://example.org/news"), ["'ftp://example.org/news' is not a web address"], id="url-not-http"),
-    pytest.param(web(SOURCES, WEB_SOURCE, "url", "https://example.org/a b"), ["is not a web address", "no spaces"], id="url-with-a-space"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "quote", "{quote:seed-washington-meeting|Wednesday|Tuesday}"), [f"is not verbatim in {SOURCE} (only whitespace may differ)", "copy the sentence exactly"], id="quote-word-changed"),
-    pytest.param(Edit(CLAIMS, "seed-washington-meeting", "quote", "{quote:seed-washington-meeting|“|\"}"), ["is not verbatim"], id="quote-straight-for-curly-quotes"),
-    pytest.param(Edit(CLAIMS, "seed-deployment-deu", "quote", "{quote:seed-deployment-deu|13 troops|13 soldiers}"), ["is not verbatim"], id="quote-paraphrased"),
-    pytest.param(web(CLAIMS, "test-web-arrived", "quote", THIRTEEN_WORDS), ["has 13 words", "a web source may be quoted only by a locating phrase of at most 12 words"], id="web-quote-over-12-words"),
-    pytest.param(web(CLAIMS, "test-web-arrived", "quote", "{quote:seed-washington-meeting}"), ["words; a web source may be quoted only by a locating phrase"], id="web-quote-copies-a-paragraph"),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "seed_file", "missing.txt"),
+        ["'missing.txt' is not a source document in seeds/", f"one of: {SOURCE}"],
+        id="source-not-in-seeds",
+    ),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "seed_file", SOURCE.replace(".txt", ".text")),
+        [f"did you mean '{SOURCE}'?"],
+        id="source-extension-misspelled",
+    ),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "seed_file", f"../seeds/{SOURCE}"),
+        ["is not a source document in seeds/", f"did you mean '{SOURCE}'?"],
+        id="source-with-a-path",
+    ),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "seed_file", SIDECAR),
+        ["is not a source document in seeds/"],
+        id="source-is-the-sidecar",
+    ),
+    pytest.param(
+        Edit(SOURCES, SEED_SOURCE, "seed_file", "", field="url"),
+        ["is blank and no seed_file is given", "give the address of the document, or hold it in seeds/"],
+        id="neither-url-nor-seed-file",
+    ),
+    pytest.param(
+        web(SOURCES, WEB_SOURCE, "url", ""), ["is blank and no seed_file is given"], id="web-source-without-url"
+    ),
+    pytest.param(
+        web(SOURCES, WEB_SOURCE, "url", "www.example.org/news"),
+        ["'www.example.org/news' is not a web address", "expected http:// or https://"],
+        id="url-without-scheme",
+    ),
+    pytest.param(
+        web(SOURCES, WEB_SOURCE, "url", "ftp://example.org/news"),
+        ["'ftp://example.org/news' is not a web address"],
+        id="url-not-http",
+    ),
+    pytest.param(
+        web(SOURCES, WEB_SOURCE, "url", "https://example.org/a b"),
+        ["is not a web address", "no spaces"],
+        id="url-with-a-space",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "quote", "{quote:seed-washington-meeting|Wednesday|Tuesday}"),
+        [f"is not verbatim in {SOURCE} (only whitespace may differ)", "copy the sentence exactly"],
+        id="quote-word-changed",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-washington-meeting", "quote", '{quote:seed-washington-meeting|“|"}'),
+        ["is not verbatim"],
+        id="quote-straight-for-curly-quotes",
+    ),
+    pytest.param(
+        Edit(CLAIMS, "seed-deployment-deu", "quote", "{quote:seed-deployment-deu|13 troops|13 soldiers}"),
+        ["is not verbatim"],
+        id="quote-paraphrased",
+    ),
+    pytest.param(
+        web(CLAIMS, "test-web-arrived", "quote", THIRTEEN_WORDS),
+        ["has 13 words", "a web source may be quoted only by a locating phrase of at most 12 words"],
+        id="web-quote-over-12-words",
+    ),
+    pytest.param(
+        web(CLAIMS, "test-web-arrived", "quote", "{quote:seed-washington-meeting}"),
+        ["words; a web source may be quoted only by a locating phrase"],
+        id="web-quote-copies-a-paragraph",
+    ),
     # the curators' log of rejected claims
-    pytest.param(logged(REJECTED, "test-rejected-aggregator", "reason", ""), ["is required but blank", "expected any text"], id="rejected-entry-without-reason"),
-    pytest.param(logged(REJECTED, "test-rejected-aggregator", "reject_id", "Aggregator 500"), ["'Aggregator 500' is not an id"], id="rejected-entry-id-not-an-id"),
-    pytest.param(logged(REJECTED, "test-rejected-recycled", "reject_id", "test-rejected-aggregator"), ["duplicate id 'test-rejected-aggregator' (first on line {lines[test-rejected-aggregator]})"], id="rejected-entry-id-duplicate"),
-    pytest.param(logged(REJECTED, "test-rejected-aggregator", "claim", " 500 troops"), ["has leading or trailing spaces"], id="rejected-entry-leading-space"),
+    pytest.param(
+        logged(REJECTED, "test-rejected-aggregator", "reason", ""),
+        ["is required but blank", "expected any text"],
+        id="rejected-entry-without-reason",
+    ),
+    pytest.param(
+        logged(REJECTED, "test-rejected-aggregator", "reject_id", "Aggregator 500"),
+        ["'Aggregator 500' is not an id"],
+        id="rejected-entry-id-not-an-id",
+    ),
+    pytest.param(
+        logged(REJECTED, "test-rejected-recycled", "reject_id", "test-rejected-aggregator"),
+        ["duplicate id 'test-rejected-aggregator' (first on line {lines[test-rejected-aggregator]})"],
+        id="rejected-entry-id-duplicate",
+    ),
+    pytest.param(
+        logged(REJECTED, "test-rejected-aggregator", "claim", " 500 troops"),
+        ["has leading or trailing spaces"],
+        id="rejected-entry-leading-space",
+    ),
 ]
 
 # Every required column left blank, in a row each file is sure to hold; the explicit cases above
@@ -388,7 +821,9 @@ BLANK_ROWS = {
     CLAIMS: Edit(CLAIMS, "seed-washington-meeting", "", ""),
     REJECTED: logged(REJECTED, "test-rejected-aggregator", "", ""),
 }
-_EXPLICIT_BLANKS = {(p.values[0].file, p.values[0].column) for p in FIELD_CASES if p.values[0].value == "" and p.values[0].field is None}
+_EXPLICIT_BLANKS = {
+    (p.values[0].file, p.values[0].column) for p in FIELD_CASES if p.values[0].value == "" and p.values[0].field is None
+}
 FIELD_CASES += [
     pytest.param(
         Edit(file, BLANK_ROWS[file].key, column.name, "", extra=BLANK_ROWS[file].extra),
@@ -427,8 +862,13 @@ def context_for(folder: Path) -> dict:
     quotes = {row["claim_id"]: row["quote"] for row in read_dicts(folder / CLAIMS)}
     after = REPORT_DATE + dt.timedelta(days=1)
     return {
-        "after_report": after.isoformat(), "report_date": REPORT_DATE.isoformat(), "lines": lines, "quotes": quotes,
-        "width": widths, "wider": {k: v + 1 for k, v in widths.items()}, "narrower": {k: v - 1 for k, v in widths.items()},
+        "after_report": after.isoformat(),
+        "report_date": REPORT_DATE.isoformat(),
+        "lines": lines,
+        "quotes": quotes,
+        "width": widths,
+        "wider": {k: v + 1 for k, v in widths.items()},
+        "narrower": {k: v - 1 for k, v in widths.items()},
     }
 
 
@@ -458,9 +898,13 @@ def test_a_bad_field_is_reported_with_file_line_field_and_fix(folder, edit, word
 @pytest.mark.parametrize(
     "edit, ref",
     [
-        pytest.param(Edit(RECORDS, "washington-meeting", "kind", "rumour"), "record_id", id="claim-of-a-rejected-record"),
+        pytest.param(
+            Edit(RECORDS, "washington-meeting", "kind", "rumour"), "record_id", id="claim-of-a-rejected-record"
+        ),
         pytest.param(Edit(SOURCES, SEED_SOURCE, "reliability", "G"), "source_id", id="claim-of-a-rejected-source"),
-        pytest.param(web(SOURCES, WEB_SOURCE, "url", "www.example.org"), "source_id", id="claim-of-a-rejected-web-source"),
+        pytest.param(
+            web(SOURCES, WEB_SOURCE, "url", "www.example.org"), "source_id", id="claim-of-a-rejected-web-source"
+        ),
         pytest.param(Edit(PLACES, "greenland", "lat", "95"), "place_id", id="claim-at-a-rejected-place"),
         pytest.param(Edit(PLACES, "denmark", "lat", "95"), "origin_place_id", id="claim-from-a-rejected-origin"),
     ],
@@ -475,7 +919,10 @@ def test_a_claim_leaning_on_a_rejected_row_names_that_rows_line(folder, edit, re
     assert leaning
     for claim_id in leaning:
         assert_reported(
-            dataset.problems, CLAIMS, line_of(folder / CLAIMS, claim_id), ref,
+            dataset.problems,
+            CLAIMS,
+            line_of(folder / CLAIMS, claim_id),
+            ref,
             f"'{edit.key}' is rejected in {edit.file} (line {rejected_line}); fix that row",
         )
     assert not set(leaning) & set(dataset.claims["claim_id"])
@@ -486,17 +933,25 @@ def test_a_claim_leaning_on_a_rejected_row_names_that_rows_line(folder, edit, re
             continue
         if not any(claim["claim_id"] in left for claim in claims if claim["record_id"] == record["record_id"]):
             assert_reported(
-                dataset.problems, RECORDS, line_of(folder / RECORDS, record["record_id"]), "record_id",
-                "has no valid claim in claims.csv", "every record rests on at least one source's claim",
+                dataset.problems,
+                RECORDS,
+                line_of(folder / RECORDS, record["record_id"]),
+                "record_id",
+                "has no valid claim in claims.csv",
+                "every record rests on at least one source's claim",
             )
     assert_nothing_lost(dataset, folder)
 
 
 def test_a_record_without_a_claim_is_rejected(folder):
-    append_row(folder / RECORDS, {"record_id": "test-unsupported", "kind": "statement", "title": "A statement no source makes"})
+    append_row(
+        folder / RECORDS, {"record_id": "test-unsupported", "kind": "statement", "title": "A statement no source makes"}
+    )
     dataset = load_dataset(folder)
     line = line_of(folder / RECORDS, "test-unsupported")
-    assert_reported(dataset.problems, RECORDS, line, "record_id", "has no valid claim in claims.csv", "at least one source's claim")
+    assert_reported(
+        dataset.problems, RECORDS, line, "record_id", "has no valid claim in claims.csv", "at least one source's claim"
+    )
     assert len(dataset.problems) == 1
     assert dataset.count(RECORDS).rejected_lines == [line]
     assert_nothing_lost(dataset, folder)
@@ -505,16 +960,30 @@ def test_a_record_without_a_claim_is_rejected(folder):
 def test_a_record_whose_only_claim_is_rejected_is_rejected_with_it(folder):
     """The claim is named with its own problem and the record with 'no valid claim', each on its line."""
     add_extra_rows(folder, "web")
-    append_row(folder / RECORDS, {"record_id": "test-visit", "kind": "visit", "title": "A visit one web source reports"})
-    append_row(folder / CLAIMS, {
-        "claim_id": "test-visit-claim", "record_id": "test-visit", "source_id": WEB_SOURCE, "credibility": "3",
-        "status": "arrived", "date": "2026-01-18", "date_precision": "day", "place_id": "greenland", "quote": "the delegation landed",
-    })
+    append_row(
+        folder / RECORDS, {"record_id": "test-visit", "kind": "visit", "title": "A visit one web source reports"}
+    )
+    append_row(
+        folder / CLAIMS,
+        {
+            "claim_id": "test-visit-claim",
+            "record_id": "test-visit",
+            "source_id": WEB_SOURCE,
+            "credibility": "3",
+            "status": "arrived",
+            "date": "2026-01-18",
+            "date_precision": "day",
+            "place_id": "greenland",
+            "quote": "the delegation landed",
+        },
+    )
     assert load_dataset(folder).problems == []
     claim_line = set_field(folder / CLAIMS, "test-visit-claim", "quote", THIRTEEN_WORDS)
     dataset = load_dataset(folder)
     assert_reported(dataset.problems, CLAIMS, claim_line, "quote", "has 13 words")
-    assert_reported(dataset.problems, RECORDS, line_of(folder / RECORDS, "test-visit"), "record_id", "has no valid claim")
+    assert_reported(
+        dataset.problems, RECORDS, line_of(folder / RECORDS, "test-visit"), "record_id", "has no valid claim"
+    )
     assert len(dataset.problems) == 2
     assert_nothing_lost(dataset, folder)
 
@@ -524,20 +993,50 @@ def test_a_record_resting_only_on_unreliable_sources_is_rejected(folder, grade, 
     """An aggregator, a machine rewrite or a propaganda outlet (E) is never the only basis of a
     record: the record is rejected on its line, and its claims each name that line."""
     add_extra_rows(folder, "web")
-    append_row(folder / RECORDS, {"record_id": "test-claimed-landing", "kind": "deployment", "actor_iso3": "DEU", "title": "A landing only one page reports"})
-    append_row(folder / CLAIMS, {
-        "claim_id": "test-claimed-landing-claim", "record_id": "test-claimed-landing", "source_id": WEB_SOURCE,
-        "credibility": "5", "status": "arrived", "date": "2026-01-18", "date_precision": "day", "place_id": "greenland",
-        "quote": "500 German troops landed",
-    })
+    append_row(
+        folder / RECORDS,
+        {
+            "record_id": "test-claimed-landing",
+            "kind": "deployment",
+            "actor_iso3": "DEU",
+            "title": "A landing only one page reports",
+        },
+    )
+    append_row(
+        folder / CLAIMS,
+        {
+            "claim_id": "test-claimed-landing-claim",
+            "record_id": "test-claimed-landing",
+            "source_id": WEB_SOURCE,
+            "credibility": "5",
+            "status": "arrived",
+            "date": "2026-01-18",
+            "date_precision": "day",
+            "place_id": "greenland",
+            "quote": "500 German troops landed",
+        },
+    )
     source_line = set_field(folder / SOURCES, WEB_SOURCE, "reliability", grade)
     dataset = load_dataset(folder)
     if not rejected:
         assert dataset.problems == []
     else:
         record_line = line_of(folder / RECORDS, "test-claimed-landing")
-        assert_reported(dataset.problems, RECORDS, record_line, "record_id", "rests only on sources graded E (unreliable)", "log the claim in rejected.csv")
-        assert_reported(dataset.problems, CLAIMS, line_of(folder / CLAIMS, "test-claimed-landing-claim"), "record_id", f"'test-claimed-landing' is rejected in records.csv (line {record_line})")
+        assert_reported(
+            dataset.problems,
+            RECORDS,
+            record_line,
+            "record_id",
+            "rests only on sources graded E (unreliable)",
+            "log the claim in rejected.csv",
+        )
+        assert_reported(
+            dataset.problems,
+            CLAIMS,
+            line_of(folder / CLAIMS, "test-claimed-landing-claim"),
+            "record_id",
+            f"'test-claimed-landing' is rejected in records.csv (line {record_line})",
+        )
         # The same source beside a better one is kept: deployment-deu also rests on the seed.
         assert {"test-web-arrived", "test-web-left"} <= set(dataset.claims["claim_id"])
         assert source_line not in dataset.count(SOURCES).rejected_lines
@@ -560,8 +1059,12 @@ def test_every_checked_column_has_a_bad_input_case():
     """A column whose values are checked (anything but free text) must appear in the table above,
     and so must every required column left blank, in every file the loader reads."""
     dictionary = load_dictionary()
-    checked = {(column.file, column.name) for file in CHAINED_FILES for column in dictionary[file] if column.type != "text"}
-    required = {(column.file, column.name) for file in CHAINED_FILES for column in dictionary[file] if column.is_required}
+    checked = {
+        (column.file, column.name) for file in CHAINED_FILES for column in dictionary[file] if column.type != "text"
+    }
+    required = {
+        (column.file, column.name) for file in CHAINED_FILES for column in dictionary[file] if column.is_required
+    }
     edits = [param.values[0] for param in FIELD_CASES]
     covered = {(edit.file, edit.field or edit.column) for edit in edits}
     blanked = {(edit.file, edit.column) for edit in edits if edit.value == "" and edit.field is None}
@@ -612,10 +1115,20 @@ def write_sidecar(folder: Path, text: str | None) -> None:
 @pytest.mark.parametrize(
     "sidecar, wording",
     [
-        pytest.param(None, [f"the source has no sidecar seeds/{SIDECAR}", '"report_date": "YYYY-MM-DD"'], id="sidecar-missing"),
+        pytest.param(
+            None, [f"the source has no sidecar seeds/{SIDECAR}", '"report_date": "YYYY-MM-DD"'], id="sidecar-missing"
+        ),
         pytest.param("{not json", [f"seeds/{SIDECAR} is not valid UTF-8 JSON"], id="sidecar-not-json"),
-        pytest.param('{"file": "x"}', [f"seeds/{SIDECAR} has no valid report_date (found None)"], id="sidecar-without-report-date"),
-        pytest.param('{"report_date": "15 January 2026"}', ["has no valid report_date (found '15 January 2026')"], id="sidecar-report-date-not-iso"),
+        pytest.param(
+            '{"file": "x"}',
+            [f"seeds/{SIDECAR} has no valid report_date (found None)"],
+            id="sidecar-without-report-date",
+        ),
+        pytest.param(
+            '{"report_date": "15 January 2026"}',
+            ["has no valid report_date (found '15 January 2026')"],
+            id="sidecar-report-date-not-iso",
+        ),
         pytest.param('["2026-01-15"]', ["has no valid report_date (found None)"], id="sidecar-not-an-object"),
     ],
 )
@@ -626,10 +1139,18 @@ def test_a_broken_sidecar_rejects_the_source_and_the_claims_that_rest_on_it(fold
     assert citing
     for source in citing:
         line = line_of(folder / SOURCES, source["source_id"])
-        assert_reported(dataset.problems, SOURCES, line, "published", "cannot be checked against the held document", *wording)
+        assert_reported(
+            dataset.problems, SOURCES, line, "published", "cannot be checked against the held document", *wording
+        )
         for claim in read_dicts(folder / CLAIMS):
             if claim["source_id"] == source["source_id"]:
-                assert_reported(dataset.problems, CLAIMS, line_of(folder / CLAIMS, claim["claim_id"]), "source_id", f"is rejected in sources.csv (line {line})")
+                assert_reported(
+                    dataset.problems,
+                    CLAIMS,
+                    line_of(folder / CLAIMS, claim["claim_id"]),
+                    "source_id",
+                    f"is rejected in sources.csv (line {line})",
+                )
     assert len(dataset.sources) == count_rows(folder / SOURCES) - len(citing)
     assert_nothing_lost(dataset, folder)
 
@@ -640,20 +1161,24 @@ def test_a_broken_sidecar_rejects_the_source_and_the_claims_that_rest_on_it(fold
 def remove(name):
     def mutate(folder: Path) -> None:
         (folder / name).unlink()
+
     return mutate
 
 
 def write_bytes(name, data: bytes):
     def mutate(folder: Path) -> None:
         (folder / name).write_bytes(data)
+
     return mutate
 
 
 def transform(name, change):
     """Apply `change` to the file's text (read and written as UTF-8)."""
+
     def mutate(folder: Path) -> None:
         path = folder / name
         path.write_bytes(change(path.read_text(encoding="utf-8")).encode("utf-8"))
+
     return mutate
 
 
@@ -661,11 +1186,13 @@ def in_cp1252(name):
     def mutate(folder: Path) -> None:
         path = folder / name
         path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+
     return mutate
 
 
 def one_value_in_cp1252(name, key, text):
     """Only `text` inside the row `key` in Windows-1252 bytes (a paste from another program)."""
+
     def mutate(folder: Path) -> None:
         path = folder / name
         lines = path.read_text(encoding="utf-8").split("\n")
@@ -675,6 +1202,7 @@ def one_value_in_cp1252(name, key, text):
         lines[index] = head + "\0" + tail
         raw = "\n".join(lines).encode("utf-8")
         path.write_bytes(raw.replace(b"\0", text.encode("cp1252")))
+
     return mutate
 
 
@@ -684,26 +1212,31 @@ def rename_column(name, old, new):
         columns = header.split(",")
         columns[columns.index(old)] = new
         return ",".join(columns) + "\n" + rest
+
     return transform(name, change)
 
 
 def edit_line(name, key, old, new):
     """Replace raw text in the line of row `key` (to break the CSV itself, not one value)."""
+
     def change(text: str) -> str:
         lines = text.split("\n")
         index = next(i for i, line in enumerate(lines) if line.split(",", 1)[0] == key)
         assert old in lines[index]
         lines[index] = lines[index].replace(old, new, 1)
         return "\n".join(lines)
+
     return transform(name, change)
 
 
 def insert_line(name, number, text):
     """Put a raw line at `number` (the lines after it move down)."""
+
     def change(old: str) -> str:
         lines = old.split("\n")
         lines.insert(number - 1, text)
         return "\n".join(lines)
+
     return transform(name, change)
 
 
@@ -711,6 +1244,7 @@ def then(*mutations):
     def mutate(folder: Path) -> None:
         for mutation in mutations:
             mutation(folder)
+
     return mutate
 
 
@@ -728,23 +1262,98 @@ def expect(file, line, field, *wording):
 
 def rows_with(file, column):
     """How many rows of `file` have a value in `column` (counted before the file is broken)."""
+
     def count(folder: Path) -> int:
         return sum(1 for row in read_dicts(folder / file) if row[column])
+
     return count
 
 
 ALL = "all"
 FILE_CASES = [
     # missing and empty files; the rows of other files that lean on them go with them
-    pytest.param(remove(RECORDS), [expect(RECORDS, None, None, "file is missing: expected", "records.csv"), expect(CLAIMS, "seed-washington-meeting", "record_id", "'washington-meeting' is not a record in records.csv")], (CLAIMS, ALL), id="records-missing"),
-    pytest.param(remove(PLACES), [expect(PLACES, None, None, "file is missing"), expect(CLAIMS, "seed-washington-meeting", "place_id", "'washington' is not in the gazetteer")], None, id="places-missing"),
-    pytest.param(remove(SOURCES), [expect(SOURCES, None, None, "file is missing"), expect(CLAIMS, "seed-washington-meeting", "source_id", f"'{SEED_SOURCE}' is not a source in sources.csv; add it to sources.csv first")], (CLAIMS, ALL), id="sources-missing"),
-    pytest.param(remove(CLAIMS), [expect(CLAIMS, None, None, "file is missing"), expect(RECORDS, "washington-meeting", "record_id", "has no valid claim in claims.csv")], (RECORDS, ALL), id="claims-missing"),
-    pytest.param(write_bytes(RECORDS, b""), [expect(RECORDS, None, None, "file is empty: expected a header line and data rows")], (RECORDS, 0), id="records-empty"),
-    pytest.param(write_bytes(RECORDS, b"\n\n  \n"), [expect(RECORDS, None, None, "file is empty")], (RECORDS, 0), id="records-only-blank-lines"),
-    pytest.param(write_bytes(PLACES, b""), [expect(PLACES, None, None, "file is empty"), expect(CLAIMS, "seed-deployment-deu", "origin_place_id", "'denmark' is not in the gazetteer")], None, id="places-empty"),
-    pytest.param(write_bytes(CLAIMS, b""), [expect(CLAIMS, None, None, "file is empty"), expect(RECORDS, "deployment-deu", "record_id", "has no valid claim")], (RECORDS, ALL), id="claims-empty"),
-    pytest.param(write_bytes(SOURCES, b"\n"), [expect(SOURCES, None, None, "file is empty"), expect(CLAIMS, "seed-deployment-deu", "source_id", f"'{SEED_SOURCE}' is not a source")], (CLAIMS, ALL), id="sources-empty"),
+    pytest.param(
+        remove(RECORDS),
+        [
+            expect(RECORDS, None, None, "file is missing: expected", "records.csv"),
+            expect(
+                CLAIMS, "seed-washington-meeting", "record_id", "'washington-meeting' is not a record in records.csv"
+            ),
+        ],
+        (CLAIMS, ALL),
+        id="records-missing",
+    ),
+    pytest.param(
+        remove(PLACES),
+        [
+            expect(PLACES, None, None, "file is missing"),
+            expect(CLAIMS, "seed-washington-meeting", "place_id", "'washington' is not in the gazetteer"),
+        ],
+        None,
+        id="places-missing",
+    ),
+    pytest.param(
+        remove(SOURCES),
+        [
+            expect(SOURCES, None, None, "file is missing"),
+            expect(
+                CLAIMS,
+                "seed-washington-meeting",
+                "source_id",
+                f"'{SEED_SOURCE}' is not a source in sources.csv; add it to sources.csv first",
+            ),
+        ],
+        (CLAIMS, ALL),
+        id="sources-missing",
+    ),
+    pytest.param(
+        remove(CLAIMS),
+        [
+            expect(CLAIMS, None, None, "file is missing"),
+            expect(RECORDS, "washington-meeting", "record_id", "has no valid claim in claims.csv"),
+        ],
+        (RECORDS, ALL),
+        id="claims-missing",
+    ),
+    pytest.param(
+        write_bytes(RECORDS, b""),
+        [expect(RECORDS, None, None, "file is empty: expected a header line and data rows")],
+        (RECORDS, 0),
+        id="records-empty",
+    ),
+    pytest.param(
+        write_bytes(RECORDS, b"\n\n  \n"),
+        [expect(RECORDS, None, None, "file is empty")],
+        (RECORDS, 0),
+        id="records-only-blank-lines",
+    ),
+    pytest.param(
+        write_bytes(PLACES, b""),
+        [
+            expect(PLACES, None, None, "file is empty"),
+            expect(CLAIMS, "seed-deployment-deu", "origin_place_id", "'denmark' is not in the gazetteer"),
+        ],
+        None,
+        id="places-empty",
+    ),
+    pytest.param(
+        write_bytes(CLAIMS, b""),
+        [
+            expect(CLAIMS, None, None, "file is empty"),
+            expect(RECORDS, "deployment-deu", "record_id", "has no valid claim"),
+        ],
+        (RECORDS, ALL),
+        id="claims-empty",
+    ),
+    pytest.param(
+        write_bytes(SOURCES, b"\n"),
+        [
+            expect(SOURCES, None, None, "file is empty"),
+            expect(CLAIMS, "seed-deployment-deu", "source_id", f"'{SEED_SOURCE}' is not a source"),
+        ],
+        (CLAIMS, ALL),
+        id="sources-empty",
+    ),
     # encodings
     pytest.param(
         in_cp1252(RECORDS),
@@ -759,8 +1368,19 @@ FILE_CASES = [
     pytest.param(
         one_value_in_cp1252(RECORDS, "washington-meeting", "Løkke"),
         [
-            expect(RECORDS, None, None, "not valid UTF-8 (byte 0xf8 (Windows-1252 for 'ø'?) first on line {lines[washington-meeting]})"),
-            expect(RECORDS, "washington-meeting", "participants", "holds bytes that are not UTF-8", "save the file as UTF-8"),
+            expect(
+                RECORDS,
+                None,
+                None,
+                "not valid UTF-8 (byte 0xf8 (Windows-1252 for 'ø'?) first on line {lines[washington-meeting]})",
+            ),
+            expect(
+                RECORDS,
+                "washington-meeting",
+                "participants",
+                "holds bytes that are not UTF-8",
+                "save the file as UTF-8",
+            ),
         ],
         (RECORDS, 1),
         id="one-name-pasted-as-cp1252",
@@ -768,7 +1388,12 @@ FILE_CASES = [
     pytest.param(
         one_value_in_cp1252(CLAIMS, "seed-washington-meeting", "Løkke"),
         [
-            expect(CLAIMS, None, None, "not valid UTF-8 (byte 0xf8 (Windows-1252 for 'ø'?) first on line {lines[seed-washington-meeting]})"),
+            expect(
+                CLAIMS,
+                None,
+                None,
+                "not valid UTF-8 (byte 0xf8 (Windows-1252 for 'ø'?) first on line {lines[seed-washington-meeting]})",
+            ),
             expect(CLAIMS, "seed-washington-meeting", "quote", "holds bytes that are not UTF-8", "L\ufffdkke"),
         ],
         (CLAIMS, 1),
@@ -790,7 +1415,12 @@ FILE_CASES = [
         [
             expect(SOURCES, 1, "reliabilty", "unknown column 8 'reliabilty'", "did you mean 'reliability'?"),
             expect(SOURCES, 1, "reliability", "required column 'reliability' is missing from the header"),
-            expect(CLAIMS, "seed-washington-meeting", "source_id", f"'{SEED_SOURCE}' is rejected in sources.csv (line {{lines[{SEED_SOURCE}]}})"),
+            expect(
+                CLAIMS,
+                "seed-washington-meeting",
+                "source_id",
+                f"'{SEED_SOURCE}' is rejected in sources.csv (line {{lines[{SEED_SOURCE}]}})",
+            ),
         ],
         (SOURCES, ALL),
         id="sources-header-grade-misspelled",
@@ -800,7 +1430,12 @@ FILE_CASES = [
         [
             expect(CLAIMS, 1, "personel", "unknown column 12 'personel'", "did you mean 'personnel'?"),
             expect(CLAIMS, 1, "personnel", "column 'personnel' is missing from the header"),
-            expect(CLAIMS, "seed-deployment-deu", "personel", "'13' is in column 12, which is not documented, and would be lost"),
+            expect(
+                CLAIMS,
+                "seed-deployment-deu",
+                "personel",
+                "'13' is in column 12, which is not documented, and would be lost",
+            ),
         ],
         (CLAIMS, rows_with(CLAIMS, "personnel")),  # the claims that state personnel; the others lose nothing
         id="header-optional-column-misspelled",
@@ -825,20 +1460,39 @@ FILE_CASES = [
     ),
     pytest.param(
         rename_column(REJECTED, "reason", "why"),
-        [expect(REJECTED, 1, "why", "unknown column 6 'why'"), expect(REJECTED, 1, "reason", "required column 'reason' is missing")],
+        [
+            expect(REJECTED, 1, "why", "unknown column 6 'why'"),
+            expect(REJECTED, 1, "reason", "required column 'reason' is missing"),
+        ],
         (REJECTED, ALL),
         id="rejected-header-renamed-column",
     ),
     # delimiters and quotes
     pytest.param(
         edit_line(RECORDS, "working-group-agreed", "Agreement to form", "Agreement, to form"),
-        [expect(RECORDS, "working-group-agreed", None, "row has {wider[records]} fields but the header has {width[records]}", "stray or missing delimiter", "double quotes")],
+        [
+            expect(
+                RECORDS,
+                "working-group-agreed",
+                None,
+                "row has {wider[records]} fields but the header has {width[records]}",
+                "stray or missing delimiter",
+                "double quotes",
+            )
+        ],
         (RECORDS, 1),
         id="stray-delimiter",
     ),
     pytest.param(
         edit_line(CLAIMS, "seed-washington-meeting", ",,day,", ",day,"),
-        [expect(CLAIMS, "seed-washington-meeting", None, "row has {narrower[claims]} fields but the header has {width[claims]}")],
+        [
+            expect(
+                CLAIMS,
+                "seed-washington-meeting",
+                None,
+                "row has {narrower[claims]} fields but the header has {width[claims]}",
+            )
+        ],
         (CLAIMS, 1),
         id="missing-delimiter",
     ),
@@ -850,29 +1504,69 @@ FILE_CASES = [
     ),
     pytest.param(
         edit_line(SOURCES, SEED_SOURCE, ",F,", ",F,,"),
-        [expect(SOURCES, SEED_SOURCE, None, "row has {wider[sources]} fields but the header has {width[sources]}"), expect(CLAIMS, "seed-deployment-deu", "source_id", "is rejected in sources.csv")],
+        [
+            expect(SOURCES, SEED_SOURCE, None, "row has {wider[sources]} fields but the header has {width[sources]}"),
+            expect(CLAIMS, "seed-deployment-deu", "source_id", "is rejected in sources.csv"),
+        ],
         (SOURCES, 1),
         id="sources-stray-delimiter",
     ),
     pytest.param(
         then(
             insert_line(RECORDS, 2, 'test-unclosed,statement,"A title, with a comma and no closing quote,,,,,,'),
-            insert_line(RECORDS, 3, 'the next line, which the open quote swallows", up, to, here, and, on, and, on, and, on'),
+            insert_line(
+                RECORDS, 3, 'the next line, which the open quote swallows", up, to, here, and, on, and, on, and, on'
+            ),
         ),
         [expect(RECORDS, "test-unclosed", None, "it runs on to line", "an unclosed double quote?")],
         None,
         id="unclosed-double-quote",
     ),
     # byte-order marks
-    pytest.param(transform(RECORDS, lambda text: "\ufeff" + text), [expect(RECORDS, 1, None, "byte-order mark (BOM); save it as UTF-8 without BOM")], (RECORDS, 0), id="records-with-bom"),
-    pytest.param(transform(PLACES, lambda text: "\ufeff" + text), [expect(PLACES, 1, None, "byte-order mark (BOM)")], (PLACES, 0), id="places-with-bom"),
-    pytest.param(transform(SOURCES, lambda text: "\ufeff" + text), [expect(SOURCES, 1, None, "byte-order mark (BOM)")], (SOURCES, 0), id="sources-with-bom"),
-    pytest.param(transform(CLAIMS, lambda text: "\ufeff" + text), [expect(CLAIMS, 1, None, "byte-order mark (BOM)")], (CLAIMS, 0), id="claims-with-bom"),
-    pytest.param(transform(REJECTED, lambda text: "\ufeff" + text), [expect(REJECTED, 1, None, "byte-order mark (BOM)")], (REJECTED, 0), id="rejected-with-bom"),
+    pytest.param(
+        transform(RECORDS, lambda text: "\ufeff" + text),
+        [expect(RECORDS, 1, None, "byte-order mark (BOM); save it as UTF-8 without BOM")],
+        (RECORDS, 0),
+        id="records-with-bom",
+    ),
+    pytest.param(
+        transform(PLACES, lambda text: "\ufeff" + text),
+        [expect(PLACES, 1, None, "byte-order mark (BOM)")],
+        (PLACES, 0),
+        id="places-with-bom",
+    ),
+    pytest.param(
+        transform(SOURCES, lambda text: "\ufeff" + text),
+        [expect(SOURCES, 1, None, "byte-order mark (BOM)")],
+        (SOURCES, 0),
+        id="sources-with-bom",
+    ),
+    pytest.param(
+        transform(CLAIMS, lambda text: "\ufeff" + text),
+        [expect(CLAIMS, 1, None, "byte-order mark (BOM)")],
+        (CLAIMS, 0),
+        id="claims-with-bom",
+    ),
+    pytest.param(
+        transform(REJECTED, lambda text: "\ufeff" + text),
+        [expect(REJECTED, 1, None, "byte-order mark (BOM)")],
+        (REJECTED, 0),
+        id="rejected-with-bom",
+    ),
     # the curators' log: its rows are checked like any other
     pytest.param(
-        then(lambda folder: add_extra_rows(folder, "rejected"), edit_line(REJECTED, "test-rejected-aggregator", "An aggregator,", "An, aggregator,")),
-        [expect(REJECTED, "test-rejected-aggregator", None, "row has {wider[rejected]} fields but the header has {width[rejected]}")],
+        then(
+            lambda folder: add_extra_rows(folder, "rejected"),
+            edit_line(REJECTED, "test-rejected-aggregator", "An aggregator,", "An, aggregator,"),
+        ),
+        [
+            expect(
+                REJECTED,
+                "test-rejected-aggregator",
+                None,
+                "row has {wider[rejected]} fields but the header has {width[rejected]}",
+            )
+        ],
         (REJECTED, 1),
         id="rejected-entry-stray-delimiter",
     ),
@@ -927,14 +1621,25 @@ def test_the_rejected_log_is_never_part_of_the_picture(folder):
 # --- the dictionary itself ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("file, column, kind", [("claims.csv", "personnel", "integer"), ("sources.csv", "published", "date"), ("records.csv", "kind", "enum"), ("rejected.csv", "reject_id", "id")])
+@pytest.mark.parametrize(
+    "file, column, kind",
+    [
+        ("claims.csv", "personnel", "integer"),
+        ("sources.csv", "published", "date"),
+        ("records.csv", "kind", "enum"),
+        ("rejected.csv", "reject_id", "id"),
+    ],
+)
 def test_a_column_type_the_validator_does_not_know_is_reported(tmp_path, file, column, kind):
     """A typo in the contract's type (data/datapackage.json, from which dictionary.csv is generated)
     would let any value through: it must fail loudly, naming the contract."""
     package = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
     spec = next(
-        field for resource in package["resources"] if resource["path"] == file
-        for field in resource["schema"]["fields"] if field["name"] == column
+        field
+        for resource in package["resources"]
+        if resource["path"] == file
+        for field in resource["schema"]["fields"]
+        if field["name"] == column
     )
     assert spec["asm:type"] == kind
     spec["asm:type"] = f"{kind}x"
@@ -948,7 +1653,9 @@ def test_an_unreadable_basemap_is_reported_not_skipped(tmp_path):
     basemap = tmp_path / "basemap.geojson"
     basemap.write_text("{", encoding="utf-8")
     dataset = load_dataset(DATA, basemap_path=basemap)
-    assert_reported(dataset.problems, "basemap.geojson", None, None, "outlines are not checked", "python -m geo.basemap")
+    assert_reported(
+        dataset.problems, "basemap.geojson", None, None, "outlines are not checked", "python -m geo.basemap"
+    )
 
 
 def test_the_bundled_dictionary_uses_only_known_types():
@@ -967,9 +1674,27 @@ def set_stop(folder: Path, number: str, column: str, value: str) -> int:
 @pytest.mark.parametrize(
     "column, value, field, wording",
     [
-        pytest.param("date", "2026-02-30", "date", ["'2026-02-30' is not a date", "expected YYYY-MM-DD"], id="stop-date-not-a-day"),
-        pytest.param("date", "2025-01-01", "date", ["2025-01-01 is outside the records' dates"], id="stop-date-before-the-records"),
-        pytest.param("view", "globe", "view", ["'globe' is not a view", "mercator or polar or leave blank"], id="stop-view-unknown"),
+        pytest.param(
+            "date",
+            "2026-02-30",
+            "date",
+            ["'2026-02-30' is not a date", "expected YYYY-MM-DD"],
+            id="stop-date-not-a-day",
+        ),
+        pytest.param(
+            "date",
+            "2025-01-01",
+            "date",
+            ["2025-01-01 is outside the records' dates"],
+            id="stop-date-before-the-records",
+        ),
+        pytest.param(
+            "view",
+            "globe",
+            "view",
+            ["'globe' is not a view", "mercator or polar or leave blank"],
+            id="stop-view-unknown",
+        ),
         pytest.param("caption", "", "caption", ["a stop needs a one-line caption"], id="stop-caption-blank"),
     ],
 )
@@ -984,9 +1709,21 @@ def test_a_bad_stop_is_reported(folder, column, value, field, wording):
 @pytest.mark.parametrize(
     "mutate, expected",
     [
-        pytest.param(edit_line("stops.csv", "3", "polar,", "polar"), expect("stops.csv", 4, "stop", "row has 6 fields but the header has 7"), id="stop-missing-delimiter"),
-        pytest.param(rename_column("stops.csv", "caption", "captoin"), expect("stops.csv", 1, "captoin", "did you mean 'caption'?"), id="stop-header-misspelled"),
-        pytest.param(in_cp1252("stops.csv"), expect("stops.csv", None, None, "not valid UTF-8", "save the file as UTF-8"), id="stops-saved-as-cp1252"),
+        pytest.param(
+            edit_line("stops.csv", "3", "polar,", "polar"),
+            expect("stops.csv", 4, "stop", "row has 6 fields but the header has 7"),
+            id="stop-missing-delimiter",
+        ),
+        pytest.param(
+            rename_column("stops.csv", "caption", "captoin"),
+            expect("stops.csv", 1, "captoin", "did you mean 'caption'?"),
+            id="stop-header-misspelled",
+        ),
+        pytest.param(
+            in_cp1252("stops.csv"),
+            expect("stops.csv", None, None, "not valid UTF-8", "save the file as UTF-8"),
+            id="stops-saved-as-cp1252",
+        ),
     ],
 )
 def test_a_broken_stops_file_is_reported_without_a_traceback(folder, mutate, expected):
@@ -1032,7 +1769,10 @@ def test_cli_lists_one_line_per_problem_and_fails(folder, tmp_path):
 
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert f"claims.csv:{personnel_line}: personnel: 14 is not stated in the quote; quote the sentence that gives the number or leave personnel blank" in lines
+    assert (
+        f"claims.csv:{personnel_line}: personnel: 14 is not stated in the quote; quote the sentence that gives the number or leave personnel blank"
+        in lines
+    )
     assert any(line.startswith(f"places.csv:{lat_line}: lat: 95 is outside -90 to 90") for line in lines)
     assert lines == [str(problem) for problem in validate(folder).problems]  # one validation for CLI and app
     assert all(PROBLEM_LINE.match(line) for line in lines)

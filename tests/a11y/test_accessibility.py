@@ -28,8 +28,8 @@ from playwright.sync_api import expect
 
 from geo.asof import PRESENCES, as_of_view, key_dates
 from geo.extract import to_csv_bytes
-from geo.records import load_dataset
 from geo.mapview import GREENLAND_STYLE, KIND_COLOURS, LAND_STYLE, drawn_record_ids
+from geo.records import load_dataset
 from tests.conftest import require_tool
 from tests.support.browser import REPO_ROOT, OfflineGuard, streamlit_server
 
@@ -285,7 +285,9 @@ def test_every_drawn_record_is_also_in_the_text(context, server, records):
             )
             if deployments_by_actor[record["actor"]] == 1:  # one contingent: the country's cells are its numbers
                 row = panel[record["actor"]]
-                assert row["Announced"] == record["personnel_announced"], f"{record['actor']}: panel {row}, map {record}"
+                assert row["Announced"] == record["personnel_announced"], (
+                    f"{record['actor']}: panel {row}, map {record}"
+                )
                 if record["presence"] in PRESENCES:
                     shown = row[record["presence"].capitalize()]
                     assert shown == record["personnel_deployed"], f"{record['actor']}: panel {row}, map {record}"
@@ -308,7 +310,7 @@ def accessible_table(page, heading: str) -> dict[str, dict[str, str]]:
         cells = [normalise(cell) for cell in row.get_by_role("cell").all_inner_texts()]
         if not names:
             continue
-        out[names[0]] = dict(zip(headers[-len(cells):], cells))
+        out[names[0]] = dict(zip(headers[-len(cells) :], cells))
     return out
 
 

@@ -49,7 +49,11 @@ class Watch:
 
     def outbound(self) -> list[str]:
         """Every attempt to reach a host other than 127.0.0.1 (blocked by the route handlers)."""
-        seen = self.guard.blocked + self.blocked_sockets + [url for url in self.requests + self.sockets if not is_local(url)]
+        seen = (
+            self.guard.blocked
+            + self.blocked_sockets
+            + [url for url in self.requests + self.sockets if not is_local(url)]
+        )
         return sorted(set(seen))
 
     def assert_offline(self) -> None:

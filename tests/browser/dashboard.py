@@ -60,7 +60,7 @@ class MapState:
     doc: float | None
 
     @classmethod
-    def read(cls, frame) -> "MapState":
+    def read(cls, frame) -> MapState:
         raw = frame.evaluate(MAP_STATE_JS)
         return cls(
             markers=tuple(sorted(raw["markers"])),
@@ -131,10 +131,12 @@ class Dashboard:
     def __init__(self, page):
         self.page = page
 
-    def open(self, base_url: str, **query) -> "Dashboard":
+    def open(self, base_url: str, **query) -> Dashboard:
         self.page.goto(base_url + ("?" + urlencode(query) if query else ""))
         self.page.wait_for_selector("iframe[src*='st_folium']", timeout=WAIT_MS)
-        self.map_frame().wait_for_function("() => window.asmMap && window.asmMap._loaded && window.asmFrame", timeout=WAIT_MS)
+        self.map_frame().wait_for_function(
+            "() => window.asmMap && window.asmMap._loaded && window.asmFrame", timeout=WAIT_MS
+        )
         self.wait_idle()
         self.wait_map_settled()
         return self
@@ -204,7 +206,7 @@ class Dashboard:
             card = cards.nth(index)
             classes = card.get_attribute("class").split()
             (key,) = [c for c in classes if c.startswith(RECORD_KEY_PREFIX)]
-            listed[key[len(RECORD_KEY_PREFIX):]] = card.inner_text()
+            listed[key[len(RECORD_KEY_PREFIX) :]] = card.inner_text()
         return listed
 
     def error_boxes(self) -> list[str]:

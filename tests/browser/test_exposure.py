@@ -21,23 +21,25 @@ from tests.browser.dashboard import Dashboard
 
 pytestmark = pytest.mark.browser
 
-TABLE = "[data-testid=stDataFrame]"
+TABLES = "[data-testid=stTable], [data-testid=stDataFrame]"
 TOOLBAR_BUTTONS = "[data-testid=stElementToolbar] button"
 
 
-def test_the_contributions_table_offers_no_built_in_download(app_server, open_page):
+def test_no_table_on_screen_offers_a_built_in_download(app_server, open_page):
     page, watch = open_page()
     board = Dashboard(page).open(app_server.url, date="2026-01-15")
-    table = page.locator(TABLE)
-    assert table.count() == 1, "the contributions table should be on the page"
-    table.hover()
-    page.wait_for_timeout(500)  # the toolbar fades in on hover
-    labels = [
-        " ".join(filter(None, (button.get_attribute("aria-label"), button.get_attribute("title"), button.inner_text())))
-        for button in page.locator(TOOLBAR_BUTTONS).all()
-    ]
-    assert labels, "the table's toolbar should show on hover (search, full screen)"
-    assert not [label for label in labels if "csv" in label.lower()], labels  # a chart's PNG download is harmless
+    page.get_by_text("Sources behind this view").first.click()  # open the sources table too
+    tables = page.locator(TABLES)
+    assert tables.count() >= 2, "the contributions and sources tables should be on the page"
+    labels = []
+    for table in tables.all():
+        table.hover()
+        page.wait_for_timeout(500)  # a data grid's toolbar fades in on hover
+        labels += [
+            " ".join(filter(None, (button.get_attribute("aria-label"), button.get_attribute("title"), button.inner_text())))
+            for button in page.locator(TOOLBAR_BUTTONS).all()
+        ]
+    assert not [label for label in labels if "csv" in label.lower() or "download" in label.lower()], labels
     assert board.error_boxes() == []
     watch.assert_offline()
 

@@ -14,7 +14,17 @@ from geo.records import load_dataset
 from tests.browser.conftest import ARTIFACTS, LAPTOP
 from tests.browser.dashboard import Dashboard, expected_state
 from tests.support.browser import streamlit_server
-from tests.support.hostile import IMG, MD_IMAGE, ORIGIN, PAYLOADS, PLACE_NAME, PUBLISHER, QUOTE, SCRIPT, make_hostile_data
+from tests.support.hostile import (
+    IMG,
+    MD_IMAGE,
+    ORIGIN,
+    PAYLOADS,
+    PLACE_NAME,
+    PUBLISHER,
+    QUOTE,
+    SCRIPT,
+    make_hostile_data,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -101,7 +111,9 @@ def test_hostile_text_is_shown_literally_and_never_runs(hostile, hostile_server,
 
     shown = frame.evaluate(OPEN_ALL_JS)
     texts = {(entry["id"], key): value for entry in shown for key, value in entry.items() if key != "id"}
-    deployment_popups = [value for (ids, key), value in texts.items() if key == "popup" and "hostile-deployment" in ids.split(";")]
+    deployment_popups = [
+        value for (ids, key), value in texts.items() if key == "popup" and "hostile-deployment" in ids.split(";")
+    ]
     # An announced deployment is drawn as its route only; at its place (the Greenland area) only once on the ground.
     assert len(deployment_popups) == 1, "the route should have a popup"
     assert all(IMG in popup_text and SCRIPT in popup_text for popup_text in deployment_popups)

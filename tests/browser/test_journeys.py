@@ -120,12 +120,18 @@ def test_briefing_staff_read_the_situation_at_a_glance(app_server, open_page, re
     frame = board.map_frame()
     land = frame.evaluate(LAND_JS)
     assert set(land["names"]) == set(basemap["name"]), "every basemap outline should be on the map"
-    assert land["inView"] and land["blank"] == [], f"outlines in view but not drawn: {land['blank']} (view {land['view']})"
+    assert land["inView"] and land["blank"] == [], (
+        f"outlines in view but not drawn: {land['blank']} (view {land['view']})"
+    )
     greenland = frame.locator("path.asm-greenland")
     assert greenland.count() == 1 and len(greenland.get_attribute("d")) > 100, "Greenland should be drawn as an area"
     at_greenland = set(expected.view.loc[expected.view["place_id"] == "greenland", "record_id"]) & set(expected.areas)
-    area_classes = frame.evaluate("() => [...document.querySelectorAll('path.asm-area')].map((p) => p.getAttribute('class'))")
-    assert at_greenland and any(at_greenland <= set(c.replace("asm-rec-", "").split()) for c in area_classes), area_classes
+    area_classes = frame.evaluate(
+        "() => [...document.querySelectorAll('path.asm-area')].map((p) => p.getAttribute('class'))"
+    )
+    assert at_greenland and any(at_greenland <= set(c.replace("asm-rec-", "").split()) for c in area_classes), (
+        area_classes
+    )
     assert frame.locator(".asm-legend").is_visible()
 
     assert board.metric_value() == str(len(expected.view))
@@ -169,7 +175,9 @@ def test_a_popup_is_readable_inside_the_map(app_server, open_page, records, scre
         assert not overlaps(popup_box, cover_box), f"the popup is under {control.get_attribute('class')}"
     board.map_iframe().screenshot(path=str(screenshots / "popup-washington-meeting.png"))
     frame.locator(".leaflet-popup-close-button").click()
-    assert frame.locator(".asm-legend").get_attribute("open") is not None, "the legend should unfold when the popup closes"
+    assert frame.locator(".asm-legend").get_attribute("open") is not None, (
+        "the legend should unfold when the popup closes"
+    )
     watch.assert_no_faults()
     watch.assert_offline()
 
@@ -180,13 +188,17 @@ def test_the_opening_view_frames_every_record_clear_of_the_legend(app_server, op
     board = Dashboard(page).open(app_server.url)
     frame = board.map_frame()
     for name, (lat, lon) in MUST_SEE.items():
-        assert frame.evaluate("([lat, lon]) => asmMap.getBounds().contains([lat, lon])", [lat, lon]), f"{name} is off the map"
+        assert frame.evaluate("([lat, lon]) => asmMap.getBounds().contains([lat, lon])", [lat, lon]), (
+            f"{name} is off the map"
+        )
     layout = frame.evaluate(LAYOUT_JS)
     width, height = layout["size"]
     assert layout["routes"] and all(route["inside"] for route in layout["routes"]), layout["routes"]
     for marker in layout["markers"]:
         left, top, right, bottom = marker["box"]
-        assert left >= 0 and top >= 0 and right <= width and bottom <= height, f"{marker['id']} is cut by the map's edge"
+        assert left >= 0 and top >= 0 and right <= width and bottom <= height, (
+            f"{marker['id']} is cut by the map's edge"
+        )
         for cover in layout["covers"]:
             assert not overlaps(marker["box"], cover["box"]), f"{marker['id']} is under {cover['name']}"
     assert layout["labels"], "the map should name Greenland"
@@ -209,7 +221,9 @@ def test_the_opening_view_frames_every_record_clear_of_the_legend(app_server, op
 # ---------------------------------------------------------------- presenter
 
 
-def test_presenter_steps_every_date_by_keyboard_and_the_map_keeps_its_place(app_server, open_page, records, days, screenshots):
+def test_presenter_steps_every_date_by_keyboard_and_the_map_keeps_its_place(
+    app_server, open_page, records, days, screenshots
+):
     page, watch = open_page(LAPTOP)
     board = Dashboard(page).open(app_server.url, date=days[0].isoformat())
     first = expected_state(records, days[0])
@@ -238,7 +252,9 @@ def test_presenter_steps_every_date_by_keyboard_and_the_map_keeps_its_place(app_
         assert state.records() == expected.map_records(), where
         assert state.drawn == expected.drawn, where
         assert state.doc == document, f"{where}: the map iframe was reloaded, not updated in place"
-        assert (state.zoom, state.centre) == (placed.zoom, placed.centre), f"{where}: the presenter's zoom or centre moved"
+        assert (state.zoom, state.centre) == (placed.zoom, placed.centre), (
+            f"{where}: the presenter's zoom or centre moved"
+        )
         assert board.slider_text() == day.strftime("%a %d %b %Y"), where
         assert f"date={day.isoformat()}" in page.url, f"{where}: the link should reproduce the view"
         assert board.metric_value() == str(len(expected.view)), where
@@ -294,7 +310,9 @@ def test_analyst_downloads_exactly_what_the_command_line_writes(app_server, open
 
     # The GeoJSON says inside when it was made (metadata.generated_at): equal to the command line's
     # but for that moment.
-    downloaded, written = (json.loads(data) for data in (files["geojson"].read_bytes(), extract_from_cli(day, "geojson")))
+    downloaded, written = (
+        json.loads(data) for data in (files["geojson"].read_bytes(), extract_from_cli(day, "geojson"))
+    )
     assert downloaded["metadata"].pop("generated_at") and written["metadata"].pop("generated_at")
     assert downloaded == written, "the GeoJSON download should equal the command line's"
     frame = gpd.read_file(files["geojson"])

@@ -46,7 +46,9 @@ def test_the_committed_config_keeps_the_server_local_and_quiet():
     settings = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
     for name, wanted in REQUIRED.items():
         section, option = name.split(".")
-        assert settings.get(section, {}).get(option) == wanted, f"{CONFIG.name}: [{section}] {option} should be {wanted!r}"
+        assert settings.get(section, {}).get(option) == wanted, (
+            f"{CONFIG.name}: [{section}] {option} should be {wanted!r}"
+        )
 
 
 def test_streamlit_reads_those_settings_from_the_repository(tmp_path):

@@ -139,6 +139,6 @@ class OfflineGuard:
             self.blocked.append(url)
             route.abort()
 
-    def install(self, context_or_page) -> "OfflineGuard":
+    def install(self, context_or_page) -> OfflineGuard:
         context_or_page.route("**/*", self)
         return self

@@ -40,7 +40,7 @@ QUOTE = f"The envoy said {IMG} and {SCRIPT} then {MD_IMAGE} {MD_LINK} {LATEX} {D
 # Cells a spreadsheet would run as formulas (a tab or carriage return cannot lead a valid field:
 # the validator rejects leading whitespace, so the formula test adds those two itself).
 FORMULA_TITLES = {
-    "hostile-formula-equals": "=HYPERLINK(\"http://evil.example\",\"click\")",
+    "hostile-formula-equals": '=HYPERLINK("http://evil.example","click")',
     "hostile-formula-plus": "+1+1",
     "hostile-formula-minus": "-1+1",
     "hostile-formula-at": "@SUM(1,1)",

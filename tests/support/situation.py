@@ -127,13 +127,21 @@ def make_situation_data(root: Path, synthetic: bool = True) -> SituationData:
         shutil.copy(SEEDS_DIR / name, seeds_dir / name)
 
     fields, sources = _read(DATA_DIR / "sources.csv")
-    _write(data_dir / "sources.csv", fields, [s for s in sources if s["source_id"] == SEED_SOURCE] + list(SOURCES if synthetic else ()))
+    _write(
+        data_dir / "sources.csv",
+        fields,
+        [s for s in sources if s["source_id"] == SEED_SOURCE] + list(SOURCES if synthetic else ()),
+    )
     fields, claims = _read(DATA_DIR / "claims.csv")
     seed_claims = [c for c in claims if c["source_id"] == SEED_SOURCE]
     _write(data_dir / "claims.csv", fields, seed_claims + list(CLAIMS if synthetic else ()))
     record_ids = {c["record_id"] for c in seed_claims}
     fields, records = _read(DATA_DIR / "records.csv")
-    _write(data_dir / "records.csv", fields, [r for r in records if r["record_id"] in record_ids] + list(RECORDS if synthetic else ()))
+    _write(
+        data_dir / "records.csv",
+        fields,
+        [r for r in records if r["record_id"] in record_ids] + list(RECORDS if synthetic else ()),
+    )
     named = {c[key] for c in seed_claims for key in ("place_id", "origin_place_id") if c[key]}
     fields, places = _read(DATA_DIR / "places.csv")
     _write(data_dir / "places.csv", fields, [p for p in places if p["place_id"] in named])
