@@ -36,7 +36,9 @@ def test_no_table_on_screen_offers_a_built_in_download(app_server, open_page):
         table.hover()
         page.wait_for_timeout(500)  # a data grid's toolbar fades in on hover
         labels += [
-            " ".join(filter(None, (button.get_attribute("aria-label"), button.get_attribute("title"), button.inner_text())))
+            " ".join(
+                filter(None, (button.get_attribute("aria-label"), button.get_attribute("title"), button.inner_text()))
+            )
             for button in page.locator(TOOLBAR_BUTTONS).all()
         ]
     assert not [label for label in labels if "csv" in label.lower() or "download" in label.lower()], labels
