@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 import sys
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from geo.asof import view_as_of
 from geo.basemap import load_basemap
 from geo.cli import ArgumentParser, data_dir_argument, date_argument, require_records_as_of, run, write_output
 from geo.geometry import outlines_by_iso3, record_geometries
-from geo.paths import DATA_DIR, basemap_path_for
+from geo.paths import DATA_DIR, SCHEMAS_DIR, basemap_path_for
 from geo.records import CHRONOLOGICAL, load_dataset
 from geo.version import data_version
 
@@ -125,6 +126,7 @@ class ExtractRequest:
     source: str | None = None
     with_outlines: bool = False  # GeoJSON: the territory outline on territory-level records
     formula_guard: bool = True  # CSV: neutralise cells a spreadsheet would run as a formula
+    csv_name: str = "extract.csv"  # datapackage: the file name of the CSV it describes
 
     def columns(self) -> list[str]:
         return EXTRACT_COLUMNS + ([CHANGE_COLUMN] if self.since else [])
@@ -147,6 +149,8 @@ def render_extract(view: pd.DataFrame, fmt: str, request: ExtractRequest, *, out
     if fmt == "xlsx":
         shown = sources_as_of(sources, request.as_of, request.source).sort_values(["published", "source_id"])
         return gis.to_xlsx_bytes(ordered, request.columns(), shown, SOURCE_EXTRACT_COLUMNS, about)
+    if fmt == "datapackage":
+        return csv_datapackage_bytes(request, about, request.csv_name)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
@@ -156,7 +160,34 @@ FORMATS = {
     "gpkg": "a GeoPackage for QGIS: layers points, areas and routes",
     "xlsx": "a workbook: typed records, the sources, and what the extract is",
     "sources": "the sources published by the date, one row each (CSV)",
+    "datapackage": "a Data Package descriptor for the CSV written with the same options (--csv-name): its schema and what it is",
 }
+
+
+def csv_datapackage_bytes(request: ExtractRequest, about: dict, csv_name: str = "extract.csv") -> bytes:
+    """The CSV extract's own description, as a Frictionless Data Package: the CSV cannot say inside
+    itself which day it shows, so this file beside it does (as-of date, since, source filter, data
+    version, generation time, licence), with the extract's schema, which `frictionless validate`
+    checks the CSV against."""
+    stem = "extract_since.csv" if request.since else "extract.csv"
+    schema = json.loads((SCHEMAS_DIR / f"{stem}.schema.json").read_text(encoding="utf-8"))
+    package = {
+        "name": "arctic-situation-extract",
+        "title": f"Arctic Situation Map extract as of {about['as_of']}",
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "asm:about": about,
+        "resources": [
+            {
+                "name": "extract",
+                "path": csv_name,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "schema": schema,
+            }
+        ],
+    }
+    return (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-formula-guard", action="store_true",
                         help="CSV: leave text starting with = + - @ as it is (for programs, not spreadsheets)")  # fmt: skip
+    parser.add_argument("--csv-name", default="extract.csv", help="datapackage: the file name of the CSV it describes")
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     parser.add_argument("--data-dir", type=data_dir_argument, default=DATA_DIR)
     args = parser.parse_args(argv)
@@ -184,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         known = set(dataset.sources["source_id"]) | set(dataset.sources["seed_file"]) - {""}
         if args.source not in known:
             parser.error(f"--source '{args.source}' is not a source_id in sources.csv nor a file name in seeds/")
-    request = ExtractRequest(args.as_of, args.since, args.source, args.with_outlines, not args.no_formula_guard)
+    request = ExtractRequest(
+        args.as_of, args.since, args.source, args.with_outlines, not args.no_formula_guard, args.csv_name
+    )
     needs_map = args.format in ("geojson", "gpkg")
     outlines = outlines_by_iso3(load_basemap(basemap_path_for(args.data_dir))) if needs_map else {}
     view = view_as_of(dataset, args.as_of, args.since, args.source)

@@ -145,3 +145,28 @@ def test_the_validator_loads_no_map_stack():
         [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_csv_extract_comes_with_a_datapackage_that_says_what_it_is(tmp_path):
+    def run(*arguments: str) -> None:
+        subprocess.run([sys.executable, "-m", "geo.extract", "--as-of", "2026-01-20", "--since", "2026-01-15", *arguments],
+                       cwd=REPO_ROOT, check=True, timeout=120)  # fmt: skip
+
+    run("-o", str(tmp_path / "situation.csv"))
+    run("--format", "datapackage", "--csv-name", "situation.csv", "-o", str(tmp_path / "datapackage.json"))
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    about = package["asm:about"]
+    assert (about["as_of"], about["since"]) == ("2026-01-20", "2026-01-15")
+    assert about["data_version"].startswith("sha256 ") and about["generated_at"].endswith("Z")
+    report = frictionless("datapackage.json", cwd=tmp_path)
+    assert report["valid"], errors(report)
+    assert [field["name"] for field in package["resources"][0]["schema"]["fields"]][-1] == "change"
+
+
+def test_the_xlsx_records_sheet_meets_the_extract_schema(tmp_path):
+    subprocess.run([sys.executable, "-m", "geo.extract", "--as-of", "2026-01-20", "--format", "xlsx", "-o", str(tmp_path / "x.xlsx")],
+                   cwd=REPO_ROOT, check=True, timeout=120)  # fmt: skip
+    report = frictionless(
+        "x.xlsx", "--sheet", "records", "--schema", str(SCHEMAS_DIR / "extract.csv.schema.json"), cwd=tmp_path
+    )
+    assert report["valid"], errors(report)
