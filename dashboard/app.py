@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `geo` and `da
 
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
-from streamlit_folium import st_folium  # noqa: E402
 
 from dashboard import support  # noqa: E402
+from dashboard.mapcomponent import show_map  # noqa: E402
 from dashboard.support import md, md_code  # noqa: E402
 from geo.asof import (  # noqa: E402
     CHANGE_NONE,
@@ -29,19 +29,15 @@ from geo.asof import (  # noqa: E402
     default_date,
     format_when,
     key_dates,
-    view_as_of,
 )
 from geo.extract import ExtractRequest, render_extract  # noqa: E402
 from geo.mapview import (  # noqa: E402
     VIEWS,
-    build_base_map,
-    build_record_layer,
     drawn_record_ids,
     number_text,
     project_points,
     sources_text,
 )  # fmt: skip
-from geo.records import CHAINED_FILES  # noqa: E402
 from geo.snapshot import render_briefing  # noqa: E402
 
 NO_CHANGES = "off"
@@ -178,14 +174,10 @@ def go_to_stop(stop_list, index: int) -> None:
 def render_banner(dataset) -> None:
     if not dataset.problems:
         return
-    counts = [
-        f"{len(count.rejected_lines)} of {count.rows} rows of {file}"
-        for file in CHAINED_FILES
-        if (count := dataset.count(file)).rejected_lines
-    ]
-    shown = dataset.rows_in_files - len(dataset.rejected_lines)
+    # The validator's counts (geo.records): rows rejected, rows that could not be read at all, and
+    # files that could not be read, against the rows of data each file holds as written.
     st.error(
-        f"**Rejected: {md(', '.join(counts) or 'no rows')}** — showing {shown} of {dataset.rows_in_files} records. "
+        f"**Rejected: {md(dataset.losses())}** — {md(dataset.shown_text())}. "
         f"{len(dataset.problems)} problem(s) in the data files; fix them and reload "
         "(`python -m geo.validate` lists the same):",
         icon="⚠️",
@@ -390,31 +382,21 @@ def main() -> None:
 
     since = st.session_state.get("since")
     since = None if since == NO_CHANGES else since
-    view = view_as_of(dataset, as_of, since)
+    view = support.shown_view(as_of, since)
     view_name = st.session_state.view
 
     map_column, panel_column = st.columns([3, 2] if presenting else [5, 3], gap="medium")
     with map_column:
         render_basemap_notice(support.basemap_problem(), view)
-        base = build_base_map(
-            support.basemap(),
-            None,
-            view=view_name,
-            layers=support.base_layers(view_name),
-            bounds=support.map_frame(view_name),
-        )
-        layer = build_record_layer(view, support.outlines(), view=view_name)
         center = zoom = None
         if stop and stop.date == as_of and stop.center:
             ((x, y),) = project_points([stop.center[1]], [stop.center[0]], view_name)
             center, zoom = (y, x), stop.zoom
-        st_folium(
-            base,
+        show_map(
+            support.map_base(view_name),
+            support.map_layer(as_of, since, view_name),
             key=f"situation-map-{view_name}",
-            feature_group_to_add=layer,
-            returned_objects=[],
             height=MAP_HEIGHT,
-            use_container_width=True,
             center=center,
             zoom=zoom,
         )

@@ -15,10 +15,18 @@ from pathlib import Path
 import geopandas as gpd
 import streamlit as st
 
-from geo.asof import placed_frame
+from dashboard.mapcomponent import MapBase, prepare_base, prepare_layer
+from geo.asof import placed_frame, view_as_of
 from geo.basemap import BasemapError, load_basemap
 from geo.geometry import outlines_by_iso3
-from geo.mapview import BaseLayers, frame_bounds, prepare_base_layers, serve_base_layers
+from geo.mapview import (
+    BaseLayers,
+    build_base_map,
+    build_record_layer,
+    frame_bounds,
+    prepare_base_layers,
+    serve_base_layers,
+)
 from geo.paths import DATA_DIR, STOPS_PATH, basemap_path_for
 from geo.records import Dataset, load_dataset
 from geo.stops import load_stops
@@ -124,6 +132,48 @@ def map_frame(view: str) -> list[list[float]]:
     """The map's framing for the dataset and view: computed once, not on every step."""
     folder = data_dir()
     return _map_frame(str(folder), _fingerprint(folder), view)
+
+
+# ---------------------------------------------------------------- what a step shows, shared by every session
+# The view of a date, its record layer and its panels are the same for every viewer: worked out once
+# per data version (the fingerprint), date, 'changes since' and map view, then reused by every session.
+SHARED_STEPS = 512  # distinct (date, since, view) combinations kept; the bundled data has ~30 dates
+
+
+@st.cache_resource(max_entries=SHARED_STEPS)
+def _shown_view(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None):
+    return view_as_of(_dataset(folder, fingerprint), as_of, since)
+
+
+def shown_view(as_of: dt.date, since: dt.date | None):
+    """The as-of view (with changes when `since` is given), shared: do not modify it."""
+    folder = data_dir()
+    return _shown_view(str(folder), _fingerprint(folder), as_of, since)
+
+
+@st.cache_resource(max_entries=8)
+def _map_base(folder: str, fingerprint: tuple, view: str) -> MapBase:
+    fmap = build_base_map(
+        _basemap(folder, fingerprint)[0], None, view=view, layers=_base_layers(folder, fingerprint, view),
+        bounds=_map_frame(folder, fingerprint, view),
+    )  # fmt: skip
+    return prepare_base(fmap)
+
+
+def map_base(view: str) -> MapBase:
+    """The base map of a view, rendered once per data version."""
+    return _map_base(*_basemap_key(), view)
+
+
+@st.cache_resource(max_entries=SHARED_STEPS)
+def _map_layer(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None, view: str) -> str:
+    shown = _shown_view(folder, fingerprint, as_of, since)
+    return prepare_layer(build_record_layer(shown, _outlines(folder, fingerprint), view=view))
+
+
+def map_layer(as_of: dt.date, since: dt.date | None, view: str) -> str:
+    """The record layer's script for a date and view, made once and shared."""
+    return _map_layer(*_basemap_key(), as_of, since, view)
 
 
 def stops(span: tuple[dt.date, dt.date]):
