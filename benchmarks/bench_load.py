@@ -279,6 +279,8 @@ async def run_n(browser, n: int, plan: Plan, steps: int, deadline: float, log_di
         "server_cpu_s": server_cpu,
         "server_cpu_s_per_step": server_cpu / taken if taken else None,
         "harness_cpu_s_per_step": harness_cpu / taken if taken else None,
+        "server_cores_busy": server_cpu / stepping_s if stepping_s else None,  # 1.0 = one core all the time
+        "harness_cores_busy": harness_cpu / stepping_s if stepping_s else None,
         "server_rss_idle_mib": idle_rss,
         "server_rss_mib": rss,
         "server_peak_rss_mib": peak_rss,
@@ -313,8 +315,8 @@ def format_table(summaries: list[dict]) -> str:
 
     header = (
         f"{'N':>3} {'steps':>6} {'median ms':>9} {'p90 ms':>7} {'×N=1':>5} {'srv CPU s/step':>14} "
-        f"{'browser CPU s/step':>18} {'RSS MiB':>7} {'MiB/session':>11} {'+MiB/extra':>10} {'errors':>6} "
-        f"{'reloads':>7} {'load 1-min':>10}"
+        f"{'srv cores':>9} {'browser CPU s/step':>18} {'browser cores':>13} {'RSS MiB':>7} {'MiB/session':>11} "
+        f"{'+MiB/extra':>10} {'errors':>6} {'reloads':>7} {'load 1-min':>10}"
     )
     lines = [header, "-" * len(header)]
     for s in summaries:
@@ -322,7 +324,8 @@ def format_table(summaries: list[dict]) -> str:
         lines.append(
             f"{s['sessions']:>3} {steps:>6} {num(s['step_ms_median']):>9} {num(s['step_ms_p90']):>7} "
             f"{num(s['median_vs_1'], '{:.2f}'):>5} {num(s['server_cpu_s_per_step'], '{:.3f}'):>14} "
-            f"{num(s['harness_cpu_s_per_step'], '{:.3f}'):>18} {num(s['server_rss_mib']):>7} "
+            f"{num(s['server_cores_busy'], '{:.2f}'):>9} {num(s['harness_cpu_s_per_step'], '{:.3f}'):>18} "
+            f"{num(s['harness_cores_busy'], '{:.2f}'):>13} {num(s['server_rss_mib']):>7} "
             f"{num(s['rss_per_session_mib'], '{:.1f}'):>11} {num(s['rss_per_extra_session_mib'], '{:.1f}'):>10} "
             f"{s['errors']:>6} {s['iframe_reloads']:>7} "
             f"{s['load_avg_1min_min']:>4.1f}–{s['load_avg_1min_max']:<4.1f}"
