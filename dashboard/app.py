@@ -24,10 +24,8 @@ from dashboard.support import md, md_code  # noqa: E402
 from geo.asof import (  # noqa: E402
     CHANGE_NONE,
     PRESENCES,
-    STATUS_LABELS,
     contributions,
     default_date,
-    format_when,
     key_dates,
 )
 from geo.extract import ExtractRequest, render_extract  # noqa: E402
@@ -36,7 +34,6 @@ from geo.mapview import (  # noqa: E402
     drawn_record_ids,
     number_text,
     project_points,
-    sources_text,
 )  # fmt: skip
 from geo.snapshot import render_briefing  # noqa: E402
 
@@ -65,6 +62,13 @@ LAYOUT_CSS = """
      contributions' ⚠ column): cells wrap, long links break. */
   .stTable table { font-size: 0.75rem; }
   .stTable td, .stTable th { white-space: normal !important; overflow-wrap: anywhere; padding: 0.25rem 0.3rem !important; }
+  /* The record list: one light HTML block (geo/display.py), one bordered card per record. */
+  .asm-card { border: 1px solid rgba(128, 128, 128, 0.35); border-radius: 0.5rem; padding: 0.6rem 1rem; margin: 0 0 0.75rem 0; }
+  .asm-card h4 { margin: 0.2rem 0 0.4rem 0; padding: 0; font-size: 1.1rem; }
+  .asm-card p { margin: 0 0 0.4rem 0; }
+  .asm-card blockquote { margin: 0.4rem 0; padding: 0 0 0 0.8rem; border-left: 3px solid rgba(128, 128, 128, 0.5); }
+  .asm-card-caption { font-size: 0.85rem; opacity: 0.8; }
+  .asm-change { text-transform: uppercase; }
 </style>
 """
 PRESENTATION_CSS = """
@@ -216,43 +220,6 @@ def render_panel(view: pd.DataFrame) -> None:
     if not differing.empty:
         with st.expander(f"⚠ Where the sources differ ({len(differing)} countries)"):
             st.markdown("\n".join(f"- **{md(row.country)}**: {md(row.conflict)}" for row in differing.itertuples()))
-
-
-def render_record(row) -> None:
-    with st.container(border=True, key=f"record-{row.record_id}"):
-        status = STATUS_LABELS.get(row.status, row.status)
-        change = getattr(row, "change", None)
-        badge = f" · **{md(change.upper())}**" if change and change != CHANGE_NONE else ""
-        when = format_when(row.date, row.date_latest) + (" (range)" if row.date_latest else "")
-        if row.date_end:
-            when += f", until {row.date_end.isoformat()}"
-        st.markdown(
-            f"**{md(when)}** · {md(row.kind)} · status: *{md(status)}* · grade **{md(row.reliability)}**{badge}"
-        )
-        st.markdown(f"#### {md(row.title)}")
-        details = []
-        if row.summary:
-            details.append(md(row.summary))
-        details.append(
-            "Where: " + (md(row.place) if isinstance(row.place, str) and row.place else "*not stated (not on the map)*")
-        )
-        if row.participants:
-            details.append("Who: " + md("; ".join(row.participants.split(";"))))
-        if row.kind == "deployment":
-            details.append(f"Where now: **{md(row.presence)}**")
-            details.append(
-                f"Announced: **{md(number_text(row.personnel_announced))}** · "
-                f"deployed: **{md(number_text(row.personnel_deployed))}**"
-                + (f" ({md(row.personnel_note)})" if row.personnel_note else "")
-            )
-        if row.conflict:
-            details.append(f"⚠ **Sources differ:** {md(row.conflict)}")
-        st.markdown("  \n".join(details))
-        st.markdown("> " + md(row.source_quote))
-        st.caption(
-            f"Sources: {md(sources_text(row))} · quote from {md(row.source)}"
-            + (f" · Curation note: {md(row.curation_note)}" if row.curation_note else "")
-        )
 
 
 def render_sources(dataset, view: pd.DataFrame) -> None:
@@ -450,8 +417,7 @@ def main() -> None:
             "those with a place are on the map, those without are named under it."
         )
     render_sources(dataset, view)
-    for row in cards.itertuples():
-        render_record(row)
+    st.html(support.record_list_html(as_of, since, RECORD_CARDS_MAX))
 
     st.query_params.from_dict(
         {

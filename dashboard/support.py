@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard.mapcomponent import MapBase, prepare_base, prepare_layer
 from geo.asof import placed_frame, view_as_of
 from geo.basemap import BasemapError, load_basemap
+from geo.display import record_cards_html
 from geo.geometry import outlines_by_iso3
 from geo.mapview import (
     BaseLayers,
@@ -174,6 +175,17 @@ def _map_layer(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date |
 def map_layer(as_of: dt.date, since: dt.date | None, view: str) -> str:
     """The record layer's script for a date and view, made once and shared."""
     return _map_layer(*_basemap_key(), as_of, since, view)
+
+
+@st.cache_resource(max_entries=SHARED_STEPS)
+def _record_list_html(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None, limit: int) -> str:
+    return record_cards_html(_shown_view(folder, fingerprint, as_of, since).tail(limit))
+
+
+def record_list_html(as_of: dt.date, since: dt.date | None, limit: int) -> str:
+    """The latest `limit` records of the view as one escaped HTML block, made once and shared."""
+    folder = data_dir()
+    return _record_list_html(str(folder), _fingerprint(folder), as_of, since, limit)
 
 
 def stops(span: tuple[dt.date, dt.date]):

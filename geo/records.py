@@ -89,14 +89,43 @@ class Problem:
 
 @dataclass
 class FileCount:
-    """How many data rows a file holds and which of their lines were rejected."""
+    """What one file holds: the data rows read, the lines of those that were rejected, and the data
+    lines that could not be read as rows at all.
+
+    `unread_lines` are lines that hold data but were not read as a row of their own: a row the csv
+    module cannot parse (a field over its 128 KiB limit), and the lines an unclosed double quote
+    swallowed into the row above. `unreadable` says why the whole file could not be read (missing, a
+    folder, no permission, not a text file), or is None. Blank lines (and lines of only delimiters)
+    hold nothing and are not counted.
+    """
 
     rows: int = 0
     rejected_lines: list[int] = field(default_factory=list)
+    unread_lines: list[int] = field(default_factory=list)
+    unreadable: str | None = None
 
     @property
     def shown(self) -> int:
         return self.rows - len(self.rejected_lines)
+
+    @property
+    def in_file(self) -> int:
+        """The data rows the file holds as written: those read, and the lines that could not be."""
+        return self.rows + len(self.unread_lines)
+
+    @property
+    def lost(self) -> int:
+        """The file's data rows that are not shown: rejected, or never read."""
+        return len(self.rejected_lines) + len(self.unread_lines)
+
+    def describe(self, file: str) -> str | None:
+        """What is lost from `file`, in a phrase for the banner and the validator (None: nothing)."""
+        if self.unreadable:
+            return f"{file} could not be read ({self.unreadable})"
+        if not self.lost:
+            return None
+        unread = f" ({len(self.unread_lines)} could not be read)" if self.unread_lines else ""
+        return f"{self.lost} of {self.in_file} rows of {file}{unread}"
 
 
 @dataclass
@@ -125,8 +154,20 @@ class Dataset:
     def count(self, file: str) -> FileCount:
         return self.counts.get(file, FileCount())
 
+    def losses(self) -> str:
+        """What the data files lost, for the banner and the validator: one phrase per file that has
+        rejected or unread rows or could not be read (FileCount.describe), or 'no rows'."""
+        return "; ".join(text for file in CHAINED_FILES if (text := self.count(file).describe(file))) or "no rows"
+
+    def shown_text(self) -> str:
+        """'showing 11 of 14 records': the valid records of all the records.csv rows holding data."""
+        records = self.count(RECORDS_FILE)
+        if records.unreadable:
+            return f"showing {len(self.records)} records ({RECORDS_FILE} could not be read)"
+        return f"showing {len(self.records)} of {records.in_file} records"
+
     @property
-    def rows_in_files(self) -> int:  # records.csv data rows, valid or not
+    def rows_in_files(self) -> int:  # records.csv data rows as the csv module reads them, valid or not
         return self.count(RECORDS_FILE).rows
 
     @property
@@ -147,6 +188,20 @@ class _Table:
     rows: list[tuple[int, dict[str, str]]]  # (line number, values)
     problems: list[Problem]
     bad_lines: set[int]
+    unread_lines: list[int] = field(default_factory=list)  # lines of data not read as a row (FileCount)
+    unreadable: str | None = None  # why the whole file could not be read
+
+    def count(self, bad: set[int]) -> FileCount:
+        return FileCount(len(self.rows), sorted(bad), sorted(self.unread_lines), self.unreadable)
+
+
+def _unreadable(name: str, why: str, message: str) -> _Table:
+    return _Table([], [Problem(name, None, None, message)], set(), unreadable=why)
+
+
+def _lines_holding_data(lines: list[str], first: int, last: int) -> list[int]:
+    """The 1-based lines from `first` to `last` that hold more than blanks and delimiters."""
+    return [number for number in range(first, last + 1) if lines[number - 1].replace(",", "").strip()]
 
 
 def _describe_bad_bytes(raw: bytes, start: int) -> str:
@@ -170,9 +225,25 @@ def _read_table(path: Path, columns: list[Column]) -> _Table:
     name = path.name
     problems: list[Problem] = []
     bad_lines: set[int] = set()
+    if not path.exists():
+        return _unreadable(name, "it is missing", f"file is missing: expected {path}")
     if not path.is_file():
-        return _Table([], [Problem(name, None, None, f"file is missing: expected {path}")], set())
-    raw = path.read_bytes()
+        return _unreadable(name, "it is a folder", f"is a folder, not a file: expected the CSV file {path}")
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        why = (error.strerror or type(error).__name__).lower()
+        return _unreadable(
+            name, why, f"cannot be read ({why}); make it readable by the user who runs the dashboard and the validator"
+        )
+    if b"\0" in raw:
+        line = raw[: raw.index(b"\0")].count(b"\n") + 1
+        return _unreadable(
+            name,
+            "not a text file",
+            f"is not a CSV text file: it holds NUL bytes (first on line {line}), as a spreadsheet, an archive or"
+            " UTF-16 text does; save it as CSV in UTF-8",
+        )
     if raw.startswith(UTF8_BOM):
         problems.append(
             Problem(name, 1, None, "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
@@ -196,8 +267,15 @@ def _read_table(path: Path, columns: list[Column]) -> _Table:
         problems.append(Problem(name, None, None, "file is empty: expected a header line and data rows"))
         return _Table([], problems, bad_lines)
 
+    lines = io.StringIO(text, newline="").readlines()  # as the csv reader counts them
+    unread: list[int] = []
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader)
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        return _unreadable(
+            name, "its header cannot be read", f"its header cannot be read as CSV ({error}); give a header line"
+        )
     expected = [column.name for column in columns]
     required = {column.name for column in columns if column.is_required}
     unknown: set[int] = set()  # 0-based positions of header columns whose values have no home
@@ -225,17 +303,34 @@ def _read_table(path: Path, columns: list[Column]) -> _Table:
             values = next(reader)
         except StopIteration:
             break
-        except csv.Error as error:
-            problems.append(
-                Problem(name, line, None, f"cannot be read as CSV ({error}); the rest of the file is not read")
+        except csv.Error as error:  # the reader starts afresh on the next line
+            lost = _lines_holding_data(lines, line, reader.line_num)
+            unread.extend(lost)
+            span = f"line {line}" if reader.line_num == line else f"lines {line} to {reader.line_num}"
+            why = (
+                f"a value is longer than the csv module's limit of {csv.field_size_limit():,} characters"
+                " (text pasted by mistake, or a double quote left open?)"
+                if "field limit" in str(error)
+                else str(error)
             )
-            break
+            problems.append(
+                Problem(name, line, None, f"cannot be read as CSV: {why}; {span} not read, fix the row and reload")
+            )
+            continue
         if not any(value.strip() for value in values):
             continue
         record_id = values[0] if values else None
-        if len(values) != len(header):
+        # A row that runs on over several lines and takes in a line that is a row of its own: a
+        # double quote was left open, and the rows it swallowed would be lost without a word.
+        swallowed = [
+            number
+            for number in _lines_holding_data(lines, line + 1, reader.line_num)
+            if len(next(csv.reader([lines[number - 1]]), [])) == len(header)
+        ]
+        if len(values) != len(header) or swallowed:
             cause = (
                 f"it runs on to line {reader.line_num}: an unclosed double quote?"
+                f" lines {line + 1} to {reader.line_num} are read as part of it, not as rows"
                 if reader.line_num > line
                 else "a stray or missing delimiter? put text that contains commas in double quotes"
             )
@@ -244,11 +339,16 @@ def _read_table(path: Path, columns: list[Column]) -> _Table:
                     name,
                     line,
                     None,
-                    f"row has {len(values)} fields but the header has {len(header)} ({cause})",
+                    f"row has {len(values)} fields but the header has {len(header)} ({cause})"
+                    if len(values) != len(header)
+                    else f"row runs on to line {reader.line_num} and takes in line {swallowed[0]}, which reads as a"
+                    f" row of its own: close the double quote left open on line {line} (lines {line + 1} to"
+                    f" {reader.line_num} are read as part of it, not as rows)",
                     record_id=record_id,
                 )
             )
             bad_lines.add(line)
+            unread.extend(_lines_holding_data(lines, line + 1, reader.line_num))
         row: dict[str, str] = {}
         for index, (column_name, value) in enumerate(zip(header, values)):
             if index not in unknown:
@@ -289,7 +389,7 @@ def _read_table(path: Path, columns: list[Column]) -> _Table:
                 f"all {len(rows)} rows rejected: required columns missing ({', '.join(missing_required)})",
             )
         )
-    return _Table(rows, problems, bad_lines)
+    return _Table(rows, problems, bad_lines, unread)
 
 
 def check_table_shape(path: Path, columns: list[Column]) -> list[Problem]:
@@ -619,7 +719,7 @@ def load_dataset(
     place_table = read(PLACES_FILE)
     places, place_problems, bad_places = _check_places(place_table, dictionary[PLACES_FILE], outlines)
     problems.extend(place_problems)
-    counts[PLACES_FILE] = FileCount(len(place_table.rows), sorted(bad_places))
+    counts[PLACES_FILE] = place_table.count(bad_places)
     rejected_places = _rejected_ids(place_table, bad_places, places, "place_id")
 
     def check_place_ref(row: dict[str, str], key: str, add) -> None:
@@ -662,7 +762,7 @@ def load_dataset(
         SOURCES_FILE, source_table, dictionary[SOURCES_FILE], "source_id", check_source
     )
     problems.extend(source_problems)
-    counts[SOURCES_FILE] = FileCount(len(source_table.rows), sorted(bad_sources))
+    counts[SOURCES_FILE] = source_table.count(bad_sources)
     rejected_sources = _rejected_ids(source_table, bad_sources, sources, "source_id")
 
     # records.csv (what an event is); claims come next and a record needs at least one.
@@ -764,8 +864,8 @@ def load_dataset(
             bad_claims.add(claim["line"])
             problems.append(Problem(CLAIMS_FILE, claim["line"], "record_id",
                 f"'{record_id}' is rejected in {RECORDS_FILE} (line {record['line']}); fix that row", claim_id))  # fmt: skip
-    counts[CLAIMS_FILE] = FileCount(len(claim_table.rows), sorted(bad_claims))
-    counts[RECORDS_FILE] = FileCount(len(record_table.rows), sorted(bad_records))
+    counts[CLAIMS_FILE] = claim_table.count(bad_claims)
+    counts[RECORDS_FILE] = record_table.count(bad_records)
 
     # rejected.csv: the curators' log; checked for shape and values, never drawn.
     rejected_table = read(REJECTED_FILE) if (data_dir / REJECTED_FILE).exists() else _Table([], [], set())
@@ -773,7 +873,7 @@ def load_dataset(
         REJECTED_FILE, rejected_table, dictionary[REJECTED_FILE], "reject_id", lambda line, row, add: None
     )
     problems.extend(rejected_problems)
-    counts[REJECTED_FILE] = FileCount(len(rejected_table.rows), sorted(bad_log))
+    counts[REJECTED_FILE] = rejected_table.count(bad_log)
 
     place_frame = pd.DataFrame([{k: v for k, v in place.items() if k != "_line"} for place in places.values()])
     return Dataset(

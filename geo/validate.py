@@ -55,11 +55,8 @@ class Report:
         if self.is_clean:
             return f"OK: {len(data.records)} records, {len(data.places)} places{stops} in {self.data_dir}"
         skipped = f"; {len(self.stop_problems)} stop problem(s)" if self.stop_problems else ""
-        return (
-            f"{len(self.problems)} problem(s) in {self.data_dir}: "
-            f"{len(data.rejected_lines)} of {data.rows_in_files} records and "
-            f"{len(data.rejected_place_lines)} of {data.place_rows_in_file} places rejected{skipped}"
-        )
+        # The same counts as the dashboard's banner: rejected rows, and rows that could not be read.
+        return f"{len(self.problems)} problem(s) in {self.data_dir}: rejected {data.losses()}; {data.shown_text()}{skipped}"
 
 
 def check_stops(path: Path, dataset: Dataset) -> tuple[list[Stop], list[Problem]]:

@@ -49,6 +49,13 @@ def folders(tmp_path_factory) -> dict[str, Path]:
     rows[1][rows[0].index("title")] = "x" * OVERSIZE_FIELD
     with open(oversize, "w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
+    # A header field over the limit: the whole file cannot be read (a data row over it is one row
+    # lost, and the others are read: tests/test_validate.py counts them).
+    header_oversize = data_copy("oversize-header") / "records.csv"
+    rows[0][0] = "x" * OVERSIZE_FIELD
+    rows[1][rows[0].index("title")] = "A title"
+    with open(header_oversize, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
     records_folder = data_copy("records-is-a-folder") / "records.csv"
     records_folder.unlink()
     records_folder.mkdir()
@@ -77,7 +84,7 @@ CASES = [
     pytest.param(EXTRACT, ["--as-of", AS_OF, "--data-dir", "/nonexistent"], 2, "/nonexistent is not a folder", id="extract-data-dir-missing"),
     pytest.param(EXTRACT, ["--as-of", AS_OF, "--data-dir", "{good}/records.csv"], 2, "records.csv is not a folder", id="extract-data-dir-is-a-file"),
     pytest.param(EXTRACT, ["--as-of", AS_OF, "--data-dir", "{empty}"], 1, "no valid records in", id="extract-data-dir-empty"),
-    pytest.param(EXTRACT, ["--as-of", AS_OF, "--data-dir", "{oversize}"], 1, "no valid records in", id="extract-oversize-field"),
+    pytest.param(EXTRACT, ["--as-of", AS_OF, "--data-dir", "{oversize-header}"], 1, "no valid records in", id="extract-oversize-header-field"),
     pytest.param(EXTRACT, ["--as-of", AS_OF, "--data-dir", "{records-is-a-folder}"], 1, "no valid records in", id="extract-records-is-a-folder"),
     pytest.param(EXTRACT, ["--as-of", "2025-01-01"], 1, "nothing was known as of 2025-01-01", id="extract-before-the-first-record"),
     pytest.param(EXTRACT, ["--as-of", AS_OF, "-o", "{root}/missing/extract.csv"], 1, "missing does not exist", id="extract-output-folder-missing"),
@@ -105,6 +112,7 @@ CASES = [
     pytest.param(VALIDATE, ["{good}", "{good}"], 2, "unrecognized arguments", id="validate-two-folders"),
     pytest.param(VALIDATE, ["{empty}"], 1, "problem(s) in", id="validate-empty-folder"),
     pytest.param(VALIDATE, ["{oversize}"], 1, "problem(s) in", id="validate-oversize-field"),
+    pytest.param(VALIDATE, ["{oversize-header}"], 1, "records.csv could not be read (its header cannot be read)", id="validate-oversize-header-field"),
     pytest.param(VALIDATE, ["{records-is-a-folder}"], 1, "problem(s) in", id="validate-records-is-a-folder"),
 ]  # fmt: skip
 

@@ -137,11 +137,12 @@ def test_changes_since_marks_new_and_changed_records():
     app = run_app(date=fixed.NATO_AFTER.isoformat())
     app.selectbox(key="since").set_value(fixed.FIRST).run()
     text = " ".join(m.value for m in app.markdown)
+    cards = " ".join(h.proto.body for h in app.get("html") if "asm-card" in h.proto.body)
     # Since the 15th: Germany and France arrived, the NATO meeting (planned) went unconfirmed, and the
     # Danish remark of the 17th is new.
     assert "**4 change(s) since 2026-01-15**" in text
-    assert text.count("**STATUS CHANGED**") == 3
-    assert text.count("**NEW**") == 1
+    assert cards.count('<strong class="asm-change">STATUS CHANGED</strong>') == 3
+    assert cards.count('<strong class="asm-change">NEW</strong>') == 1
     app.selectbox(key="since").set_value(fixed.ARRIVALS).run()
     text = " ".join(m.value for m in app.markdown)
     assert "**1 change(s) since 2026-01-17**" in text  # only the NATO meeting: pending, then unconfirmed

@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,8 +185,25 @@ def count_rows(path: Path) -> int:
     if not path.exists():
         return 0
     raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8", errors="replace"), newline="")))
+    reader, rows = csv.reader(io.StringIO(raw.decode("utf-8", errors="replace"), newline="")), []
+    while True:
+        try:
+            rows.append(next(reader))
+        except StopIteration:
+            break
+        except csv.Error:  # a row it cannot read (a field over its limit) is no row; it reads on
+            continue
     return max(0, len([row for row in rows if any(value.strip() for value in row)]) - 1)
+
+
+def data_lines(path: Path) -> int:
+    """Lines after the header that hold data (not blank, not only delimiters), counted from the raw
+    text: what the file holds as written, whether or not the csv module can read it (the curated
+    files have no multi-line rows)."""
+    if not path.is_file():
+        return 0
+    text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+    return sum(1 for line in io.StringIO(text, newline="").readlines()[1:] if line.replace(",", "").strip())
 
 
 def valid_frames(dataset: Dataset) -> dict:
@@ -204,7 +222,13 @@ def assert_nothing_lost(dataset: Dataset, folder: Path) -> None:
     assert set(valid_frames(dataset)) == set(CHAINED_FILES)
     for file, frame in valid_frames(dataset).items():
         count = dataset.count(file)
-        assert len(frame) + len(count.rejected_lines) == count.rows == count_rows(folder / file), file
+        assert len(frame) + len(count.rejected_lines) == count.rows, file
+        # Honest counts: every line of data in the file is valid, rejected, or counted as not read;
+        # a file that cannot be read at all says why.
+        if count.unreadable is None:
+            assert count.rows == count_rows(folder / file), file
+            assert count.in_file == data_lines(folder / file), file
+            assert len(frame) + count.lost == count.in_file, file
         if "line" in frame:
             assert not set(frame["line"]) & set(count.rejected_lines), file
         reported = {problem.line for problem in dataset.problems if problem.file == file}
@@ -1616,6 +1640,209 @@ def test_the_rejected_log_is_never_part_of_the_picture(folder):
     assert list(dataset.rejected["reject_id"])[-2:] == ["test-rejected-aggregator", "test-rejected-recycled"]
     assert not {"https://aggregator.example/greenland-500"} & set(dataset.sources["url"])
     assert len(dataset.claims) == count_rows(folder / CLAIMS)
+
+
+# --- honest counts: what the files hold, read or not --------------------------------------------
+
+OVERSIZE_FIELD = 140_000  # characters: over the csv module's 128 KiB field limit
+# A text column of each file to fill past the limit.
+LONG_COLUMN = {RECORDS: "title", CLAIMS: "quote", SOURCES: "title", PLACES: "name"}
+COUNTED_FILES = [pytest.param(file, id=file.removesuffix(".csv")) for file in LONG_COLUMN]
+
+
+def middle_key(path: Path, keys_ok=lambda line, next_line: True) -> str:
+    """The first field of a row from the middle of the file on whose line (and the next) `keys_ok` holds."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    data = [index for index in range(1, len(lines) - 2) if lines[index]]
+    for index in data[len(data) // 2 :]:
+        if keys_ok(lines[index], lines[index + 1]):
+            return lines[index].split(",", 1)[0]
+    raise AssertionError(f"no row in {path.name} fits")
+
+
+def summary_of(folder: Path) -> str:
+    report = validate(folder)
+    assert not report.is_clean
+    return report.summary()
+
+
+def assert_honest(dataset: Dataset, folder: Path, file: str, *, unread: list[int], lines: int) -> None:
+    """The file's count says what it holds: `lines` rows of data, of which `unread` could not be
+    read; every other row is valid or rejected; the validator's summary says the same."""
+    count = dataset.count(file)
+    assert count.unread_lines == unread
+    assert count.in_file == lines == data_lines(folder / file)
+    assert len(valid_frames(dataset)[file]) + count.lost == lines
+    phrase = f"{count.lost} of {lines} rows of {file}" + (f" ({len(unread)} could not be read)" if unread else "")
+    assert count.describe(file) == phrase
+    summary = summary_of(folder)
+    assert phrase in summary, summary
+    assert f"showing {len(dataset.records)} of {data_lines(folder / RECORDS)} records" in summary, summary
+    assert_nothing_lost(dataset, folder)
+
+
+@pytest.mark.parametrize("file", COUNTED_FILES)
+def test_a_field_over_the_csv_limit_loses_its_row_and_no_other(folder, file):
+    """Was: 'cannot be read as CSV; the rest of the file is not read', and the counts said 0 of 0
+    when the field was on the first row."""
+    path = folder / file
+    key = middle_key(path)
+    lines_before = data_lines(path)
+    line = set_field(path, key, LONG_COLUMN[file], "x" * OVERSIZE_FIELD)
+    dataset = load_dataset(folder)
+    assert_reported(dataset.problems, file, line, None, "longer than the csv module's limit", f"line {line} not read")
+    assert key not in set(valid_frames(dataset)[file].iloc[:, 0])
+    assert dataset.count(file).rows == lines_before - 1  # every other row is read
+    assert_honest(dataset, folder, file, unread=[line], lines=lines_before)
+
+
+def drop_last_quote(line: str) -> str:
+    """The line with its last double quote gone: the last quoted value is left open."""
+    head, _, tail = line.rpartition('"')
+    return head + tail
+
+
+@pytest.mark.parametrize("file", COUNTED_FILES)
+def test_an_unclosed_quote_in_the_middle_counts_the_lines_it_swallows(folder, file):
+    """An open quote runs on into the next line, which is read as part of its value: that row is
+    rejected, and the line it swallowed is counted as not read. Was: the swallowed line vanished
+    from the counts ('2 of 13 rejected' when 3 of 14 rows were lost)."""
+    path = folder / file
+    key = middle_key(path, lambda line, next_line: line.endswith('"') and '"' in next_line)
+    line = line_of(path, key)
+    lines_before = data_lines(path)
+    edit_line(file, key, "", "")(folder)  # the file as the test's editor writes it
+    text = path.read_text(encoding="utf-8").split("\n")
+    swallowed_key = text[line].split(",", 1)[0]
+    text[line - 1] = drop_last_quote(text[line - 1])
+    path.write_text("\n".join(text), encoding="utf-8")
+
+    dataset = load_dataset(folder)
+    assert_reported(dataset.problems, file, line, None, "double quote", f"lines {line + 1} to")
+    count = dataset.count(file)
+    assert line in count.rejected_lines
+    unread = count.unread_lines
+    assert unread and unread == list(range(line + 1, unread[-1] + 1)), unread
+    valid_keys = set(valid_frames(dataset)[file].iloc[:, 0])
+    assert not {key, swallowed_key} & valid_keys
+    assert_honest(dataset, folder, file, unread=unread, lines=lines_before)
+
+
+def test_an_unclosed_quote_and_a_bad_row_in_records_are_three_rows_lost(folder):
+    """The issue's case: one bad row and an open quote that swallows the next row: 3 rows of the
+    file are lost, and the counts say so (the old ones said 2 of one row fewer)."""
+    path = folder / RECORDS
+    lines_before = data_lines(path)
+    key = middle_key(path, lambda line, next_line: line.endswith('"') and next_line.count('"') == 2)
+    bad_line = set_field(path, "washington-meeting", "kind", "meating")
+    line = line_of(path, key)
+    text = path.read_text(encoding="utf-8").split("\n")
+    text[line - 1] = drop_last_quote(text[line - 1])
+    path.write_text("\n".join(text), encoding="utf-8")
+
+    dataset = load_dataset(folder)
+    count = dataset.count(RECORDS)
+    assert (count.rejected_lines, count.unread_lines) == ([bad_line, line], [line + 1])
+    assert count.describe(RECORDS) == f"3 of {lines_before} rows of records.csv (1 could not be read)"
+    assert dataset.shown_text() == f"showing {lines_before - 3} of {lines_before} records"
+    assert_honest(dataset, folder, RECORDS, unread=[line + 1], lines=lines_before)
+
+
+@pytest.mark.parametrize("file", COUNTED_FILES)
+def test_blank_rows_are_not_counted_and_later_lines_keep_their_numbers(folder, file):
+    """Blank lines, lines of spaces and lines of bare delimiters (a spreadsheet's emptied row) hold
+    no data: the file's rows are all read, and each row keeps its own line number."""
+    path = folder / file
+    header, rows = read_rows(path)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    middle = len(rows) // 2
+    empty = "," * (len(header) - 1)
+    lines[middle:middle] = ["", "   ", empty, ""]
+    lines.insert(2, empty)
+    path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+
+    dataset = load_dataset(folder)
+    assert dataset.problems == []
+    count = dataset.count(file)
+    assert (count.rows, count.rejected_lines, count.unread_lines) == (len(rows), [], [])
+    assert count.in_file == len(rows) == data_lines(path)
+    frame = valid_frames(dataset)[file]
+    if "line" in frame:
+        key = frame.columns[0]
+        assert {row[key]: row["line"] for row in frame.to_dict("records")} == {
+            row[0]: line_of(path, row[0]) for row in rows
+        }
+    assert_nothing_lost(dataset, folder)
+
+
+def unreadable_by_permission(path: Path, monkeypatch) -> None:
+    """No read permission. Root reads any file, so as root the read itself is made to fail as it
+    would for another user."""
+    path.chmod(0)
+    if os.access(path, os.R_OK):
+        real = Path.read_bytes
+
+        def read_bytes(self: Path) -> bytes:
+            if self == path:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self)
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+def xlsx_bytes(path: Path) -> bytes:
+    """The file as a spreadsheet would save it under a .csv name: a zip archive."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", path.read_text(encoding="utf-8"))
+    return buffer.getvalue()
+
+
+UNREADABLE = [
+    pytest.param(
+        unreadable_by_permission, "permission denied", ("cannot be read (permission denied)",), id="no-permission"
+    ),
+    pytest.param(
+        lambda path, _: path.write_bytes(xlsx_bytes(path)),
+        "not a text file",
+        ("is not a CSV text file: it holds NUL bytes", "save it as CSV in UTF-8"),
+        id="a-spreadsheet-named-csv",
+    ),
+    pytest.param(
+        lambda path, _: path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16")),
+        "not a text file",
+        ("UTF-16",),
+        id="saved-as-utf16",
+    ),
+    pytest.param(
+        lambda path, _: (path.unlink(), path.mkdir()),
+        "it is a folder",
+        ("is a folder, not a file",),
+        id="a-folder",
+    ),
+]
+
+
+@pytest.mark.parametrize("file", COUNTED_FILES)
+@pytest.mark.parametrize("make_unreadable, why, wording", UNREADABLE)
+def test_an_unreadable_file_is_named_in_the_counts_without_a_traceback(
+    folder, monkeypatch, file, make_unreadable, why, wording
+):
+    make_unreadable(folder / file, monkeypatch)
+    dataset = load_dataset(folder)
+    assert_reported(dataset.problems, file, None, None, *wording)
+    count = dataset.count(file)
+    assert (count.unreadable, count.rows, count.unread_lines) == (why, 0, [])
+    assert valid_frames(dataset)[file].empty
+    phrase = f"{file} could not be read ({why})"
+    assert count.describe(file) == phrase
+    summary = summary_of(folder)
+    assert phrase in summary, summary
+    if file == RECORDS:
+        assert dataset.shown_text() == "showing 0 records (records.csv could not be read)"
+    elif file == CLAIMS:  # no record stands without a claim
+        assert dataset.records.empty and f"showing 0 of {data_lines(folder / RECORDS)} records" in summary
+    assert_nothing_lost(dataset, folder)
 
 
 # --- the dictionary itself ----------------------------------------------------------------------

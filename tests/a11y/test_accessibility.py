@@ -255,7 +255,7 @@ def test_every_drawn_record_is_also_in_the_text(context, server, records):
     panel = accessible_table(page, "Contributions by country")  # the table as a screen reader gets it
     deployments_by_actor = collections.Counter(r["actor"] for r in drawn if r["kind"] == "deployment")
     for record in drawn:
-        card = page.locator(f".st-key-record-{record['record_id']}")
+        card = page.locator(f"article.asm-card[data-record-id='{record['record_id']}']")
         assert card.count() == 1, f"{record['record_id']} is drawn but has no card in the record list"
         text = normalise(card.inner_text())
         # The map says "bound for Greenland" of a contingent not there yet; the card says "Where:

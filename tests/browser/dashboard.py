@@ -17,7 +17,7 @@ from geo.asof import PRESENCE_THERE, STATUS_LABELS, as_of_view, contributions
 from geo.mapview import drawn_record_ids
 
 WAIT_MS = 60_000
-RECORD_KEY_PREFIX = "st-key-record-"  # the class Streamlit gives a record's container (key="record-<id>")
+CARD = "article.asm-card[data-record-id]"  # a record in the list (geo/display.py)
 
 # Runs in the map iframe: the records the map draws, as the DOM and Leaflet show them.
 MAP_STATE_JS = """
@@ -200,14 +200,8 @@ class Dashboard:
 
     def listed_records(self) -> dict[str, str]:
         """record_id -> the visible text of its card in the list."""
-        cards = self.page.locator(f"[class*='{RECORD_KEY_PREFIX}']")
-        listed = {}
-        for index in range(cards.count()):
-            card = cards.nth(index)
-            classes = card.get_attribute("class").split()
-            (key,) = [c for c in classes if c.startswith(RECORD_KEY_PREFIX)]
-            listed[key[len(RECORD_KEY_PREFIX) :]] = card.inner_text()
-        return listed
+        cards = self.page.locator(CARD)
+        return {cards.nth(i).get_attribute("data-record-id"): cards.nth(i).inner_text() for i in range(cards.count())}
 
     def error_boxes(self) -> list[str]:
         boxes = self.page.locator("[data-testid=stException], [data-testid=stAlertContentError]")
