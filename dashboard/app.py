@@ -24,7 +24,6 @@ from dashboard.support import md, md_code  # noqa: E402
 from geo.asof import (  # noqa: E402
     CHANGE_NONE,
     PRESENCES,
-    contributions,
     default_date,
     key_dates,
 )
@@ -194,8 +193,7 @@ def _state_text(value) -> str:
     return "—" if value is None else number_text(value)
 
 
-def render_panel(view: pd.DataFrame) -> None:
-    result = contributions(view)
+def render_panel(result) -> None:
     st.subheader("Contributions by country")
     st.markdown(f"**{md(result.summary)}**")
     if result.table.empty:
@@ -222,10 +220,8 @@ def render_panel(view: pd.DataFrame) -> None:
             st.markdown("\n".join(f"- **{md(row.country)}**: {md(row.conflict)}" for row in differing.itertuples()))
 
 
-def render_sources(dataset, view: pd.DataFrame) -> None:
+def render_sources(sources: pd.DataFrame) -> None:
     """The sources behind what is shown: publisher, origin, grade, date and link (shown, never fetched)."""
-    cited = {source for value in view["sources"] for source in value.split(";")}
-    sources = dataset.sources[dataset.sources["source_id"].isin(cited)].sort_values(["published", "source_id"])
     with st.expander(f"Sources behind this view ({len(sources)}; {sources['origin'].nunique()} origins)"):
         st.table(
             pd.DataFrame(
@@ -375,7 +371,7 @@ def main() -> None:
             )
     with panel_column:
         st.metric("Records known as of this date", len(view), help="Reported on or before the date")
-        render_panel(view)
+        render_panel(support.shown_contributions(as_of, since))
 
     st.subheader(f"What was known on {as_of.strftime('%A %d %B %Y')}")
     if since:
@@ -395,7 +391,7 @@ def main() -> None:
             else f"arctic-situation_{stamp}.{suffix}"
         )
         # Small text files are made with the page; the others only when clicked (Streamlit runs the callable then).
-        data = make(fmt=fmt) if fmt in EAGER_DOWNLOADS else partial(make, fmt=fmt)
+        data = support.extract_bytes(as_of, since, fmt) if fmt in EAGER_DOWNLOADS else partial(make, fmt=fmt)
         # on_click="ignore": no rerun, which would drop the deferred files of the other buttons mid-click.
         column.download_button(
             label, data=data, file_name=name, mime=mime, key=f"download-{fmt}", width="stretch", on_click="ignore"
@@ -416,7 +412,7 @@ def main() -> None:
             f"Showing the {len(cards)} latest of {len(view)} records. All {len(view)} are in the downloads; "
             "those with a place are on the map, those without are named under it."
         )
-    render_sources(dataset, view)
+    render_sources(support.cited_sources(as_of, since))
     st.html(support.record_list_html(as_of, since, RECORD_CARDS_MAX))
 
     st.query_params.from_dict(

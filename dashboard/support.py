@@ -13,12 +13,14 @@ import shutil
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from dashboard.mapcomponent import MapBase, prepare_base, prepare_layer
-from geo.asof import placed_frame, view_as_of
+from geo.asof import Contributions, contributions, placed_frame, view_as_of
 from geo.basemap import BasemapError, load_basemap
 from geo.display import record_cards_html
+from geo.extract import ExtractRequest, render_extract
 from geo.geometry import outlines_by_iso3
 from geo.mapview import (
     BaseLayers,
@@ -186,6 +188,45 @@ def record_list_html(as_of: dt.date, since: dt.date | None, limit: int) -> str:
     """The latest `limit` records of the view as one escaped HTML block, made once and shared."""
     folder = data_dir()
     return _record_list_html(str(folder), _fingerprint(folder), as_of, since, limit)
+
+
+@st.cache_resource(max_entries=SHARED_STEPS)
+def _contributions(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None) -> Contributions:
+    return contributions(_shown_view(folder, fingerprint, as_of, since))
+
+
+def shown_contributions(as_of: dt.date, since: dt.date | None) -> Contributions:
+    """The contributions panel's figures for the date, shared."""
+    folder = data_dir()
+    return _contributions(str(folder), _fingerprint(folder), as_of, since)
+
+
+@st.cache_resource(max_entries=SHARED_STEPS)
+def _cited_sources(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None) -> pd.DataFrame:
+    shown = _shown_view(folder, fingerprint, as_of, since)
+    cited = {source for value in shown["sources"] for source in value.split(";")}
+    sources = _dataset(folder, fingerprint).sources
+    return sources[sources["source_id"].isin(cited)].sort_values(["published", "source_id"])
+
+
+def cited_sources(as_of: dt.date, since: dt.date | None) -> pd.DataFrame:
+    """The sources behind the view of the date, in publication order, shared."""
+    folder = data_dir()
+    return _cited_sources(str(folder), _fingerprint(folder), as_of, since)
+
+
+@st.cache_resource(max_entries=SHARED_STEPS)
+def _extract_bytes(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None, fmt: str) -> bytes:
+    return render_extract(
+        _shown_view(folder, fingerprint, as_of, since), fmt, ExtractRequest(as_of, since), outlines={},
+        sources=_dataset(folder, fingerprint).sources, version=_data_version(folder, fingerprint),
+    )  # fmt: skip
+
+
+def extract_bytes(as_of: dt.date, since: dt.date | None, fmt: str) -> bytes:
+    """A text extract (CSV, sources) of the date, made once and shared (it holds no generation time)."""
+    folder = data_dir()
+    return _extract_bytes(str(folder), _fingerprint(folder), as_of, since, fmt)
 
 
 def stops(span: tuple[dt.date, dt.date]):

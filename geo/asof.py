@@ -230,13 +230,7 @@ def _claims_by_record(situation, source: str | None = None) -> dict[str, list]:
 
     Worked out once per dataset and source (kept in `situation.derived` when it has one): every
     step of the slider reuses it."""
-    memo = getattr(situation, "derived", None)
-    if memo is None:
-        return _group_claims(situation.claims, source)
-    key = ("claims_by_record", source)
-    if key not in memo:
-        memo[key] = _group_claims(situation.claims, source)
-    return memo[key]
+    return _memo(situation, ("claims_by_record", source), lambda s: _group_claims(s.claims, source))
 
 
 def _group_claims(frame: pd.DataFrame, source: str | None) -> dict[str, list]:
@@ -250,13 +244,31 @@ def _group_claims(frame: pd.DataFrame, source: str | None) -> dict[str, list]:
     return {record_id: _best_first(found) for record_id, found in grouped.items()}
 
 
+def _memo(situation, key: str, make):
+    """`make(situation)`, worked out once per dataset when it keeps a `derived` memo."""
+    memo = getattr(situation, "derived", None)
+    if memo is None:
+        return make(situation)
+    if key not in memo:
+        memo[key] = make(situation)
+    return memo[key]
+
+
 def known_days(situation) -> list[dt.date]:
     """The days on which something was reported (a claim became part of the picture)."""
+    return _memo(situation, "known_days", _known_days)
+
+
+def _known_days(situation) -> list[dt.date]:
     return sorted({claim_known_from(c) for c in situation.claims.itertuples(index=False)})
 
 
 def key_dates(situation) -> list[dt.date]:
     """The days on which the as-of view changes: a claim becomes known or a planned event's status moves."""
+    return list(_memo(situation, "key_dates", _key_dates))
+
+
+def _key_dates(situation) -> list[dt.date]:
     days = set(known_days(situation))
     for claims in _claims_by_record(situation).values():
         for claim in claims:
