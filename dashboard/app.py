@@ -19,6 +19,7 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard import support  # noqa: E402
+from dashboard.downloads import keep_downloads_through_reruns  # noqa: E402
 from dashboard.mapcomponent import show_map  # noqa: E402
 from dashboard.support import md, md_code  # noqa: E402
 from geo.asof import (  # noqa: E402
@@ -383,6 +384,7 @@ def main() -> None:
     request = ExtractRequest(as_of, since)
     make = partial(render_extract, view, request=request, outlines=support.outlines(), sources=dataset.sources,
                    version=support.data_version())  # fmt: skip
+    keep_downloads_through_reruns()  # a click while the page reruns still gets its file
     downloads = st.columns(len(DOWNLOADS))
     for column, (fmt, label, suffix, mime) in zip(downloads, DOWNLOADS):
         name = (
