@@ -16,6 +16,7 @@
     deployment: {label: "Deployment", colour: "#D55E00", shape: "route"}
   };
   var OPEN_STATUSES = {planned: true, pending: true, unconfirmed: true};
+  var SLOTS_PER_ROW = 4;  // same-place markers per row
   var SHAPES = {
     circle: '<circle cx="11" cy="11" r="8"/>',
     diamond: '<polygon points="11,1.5 20.5,11 11,20.5 1.5,11"/>',
@@ -139,9 +140,11 @@
       holder.setAttribute("role", "img");
       holder.setAttribute("aria-label", p.title);
       holder.innerHTML = svg(p.kind, OPEN_STATUSES[p.status] === true);  // constant markup only
-      var slot = p.slot || 0;  // records at the same place sit side by side, not on top of each other
+      /* Records at the same place sit in a compact block beside it, four to a row, never on top of
+         each other and never strung out into the next country. */
+      var slot = p.slot || 0, col = slot % SLOTS_PER_ROW, row = Math.floor(slot / SLOTS_PER_ROW);
       var icon = L.divIcon({className: "asm-marker-box", html: holder, iconSize: [22, 22],
-                            iconAnchor: [11 - 24 * slot, 11], popupAnchor: [24 * slot, -10]});
+                            iconAnchor: [11 - 24 * col, 11 - 24 * row], popupAnchor: [24 * col, 24 * row - 10]});
       return L.marker(latlng, {icon: icon, title: p.title, alt: p.title, riseOnHover: true});
     },
     onEachFeature: function (feature, layer) {
