@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from geo.basemap import load_basemap
 from geo.geometry import outlines_by_iso3
-from geo.paths import DATA_DIR
+from geo.paths import DATA_DIR, SEEDS_DIR
 from geo.records import load_dataset
 from tests.support.browser import chromium_executable, launch_chromium
 
@@ -110,3 +111,13 @@ def browser():
             require_tool(f"no headless Chromium could start ({which}: {str(error).splitlines()[0]})")
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A copy of the bundled data and seeds the app reads (ASM_DATA_DIR), free to break."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    shutil.copytree(SEEDS_DIR, tmp_path / "seeds")
+    monkeypatch.setenv("ASM_DATA_DIR", str(data))
+    return data

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.asof import as_of_view
 from geo.mapview import drawn_record_ids
-from geo.paths import BASEMAP_PATH, DATA_DIR, REPO_ROOT, SEEDS_DIR
+from geo.paths import BASEMAP_PATH, DATA_DIR, REPO_ROOT
 from geo.records import load_dataset
 from geo.snapshot import render_briefing
 
@@ -29,15 +29,6 @@ NOTICE = "The map has no country outlines, so the records are drawn on a plain b
 
 def unescape(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    data = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data)
-    shutil.copytree(SEEDS_DIR, tmp_path / "seeds")
-    monkeypatch.setenv("ASM_DATA_DIR", str(data))
-    return data
 
 
 def break_missing(path):

@@ -11,14 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.paths import DATA_DIR, REPO_ROOT, SEEDS_DIR
+from geo.paths import REPO_ROOT
 
 APP = str(REPO_ROOT / "dashboard" / "app.py")
 TIMEOUT = 90
@@ -68,15 +67,6 @@ def open_a_quote(path: Path) -> str:
     lines[index] = head + tail
     path.write_text("\n".join(lines), encoding="utf-8")
     return lines[index + 1].split(",", 1)[0]
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    data = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data)
-    shutil.copytree(SEEDS_DIR, tmp_path / "seeds")
-    monkeypatch.setenv("ASM_DATA_DIR", str(data))
-    return data
 
 
 def banner(at: AppTest) -> tuple[str, str]:
