@@ -10,7 +10,7 @@ For each data size and each repeat this starts the real app (`streamlit run dash
   ArrowRight to the last) to the frame painted after the map shows the new as-of set. The time is
   taken in the page with performance.now(): a capture listener stamps the keydown, a
   MutationObserver on the map iframe checks that the drawn record ids equal the expected set for
-  the new date (geo.asof.as_of_view + geo.mapview.record_features) and that no element of the
+  the new date (geo.asof.as_of_view + geo.features.record_features) and that no element of the
   previous layer is left, then waits for requestAnimationFrame + a task (the paint);
   steps where the map's record layer does not change (e.g. only an undrawn record's status moves)
   are timed to the end of the script run instead and reported apart. Each step starts when the
@@ -55,8 +55,8 @@ from synthetic_data import check_clean, write_synthetic_data  # noqa: E402
 
 from geo.asof import as_of_view, date_span, default_date, key_dates  # noqa: E402
 from geo.basemap import load_basemap  # noqa: E402
+from geo.features import record_features  # noqa: E402
 from geo.geometry import outlines_by_iso3  # noqa: E402
-from geo.mapview import record_features  # noqa: E402
 from geo.paths import DATA_DIR  # noqa: E402
 from geo.records import Dataset, load_dataset  # noqa: E402
 from tests.support.browser import launch_chromium, streamlit_server  # noqa: E402

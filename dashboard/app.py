@@ -28,14 +28,12 @@ from geo.asof import (  # noqa: E402
     default_date,
     key_dates,
 )
+from geo.display import number_text  # noqa: E402
 from geo.extract import ExtractRequest, render_extract  # noqa: E402
-from geo.mapview import (  # noqa: E402
-    VIEWS,
-    drawn_record_ids,
-    number_text,
-    project_points,
-)  # fmt: skip
+from geo.features import drawn_record_ids  # noqa: E402
+from geo.projection import project_points  # noqa: E402
 from geo.snapshot import render_briefing  # noqa: E402
+from geo.views import VIEWS  # noqa: E402
 
 NO_CHANGES = "off"
 DOWNLOADS = (  # format, button, file suffix, media type

@@ -21,16 +21,11 @@ from geo.asof import Contributions, contributions, placed_frame, view_as_of
 from geo.basemap import BasemapError, load_basemap
 from geo.display import record_cards_html
 from geo.extract import ExtractRequest, render_extract
+from geo.features import build_record_layer
 from geo.geometry import outlines_by_iso3
-from geo.mapview import (
-    BaseLayers,
-    build_base_map,
-    build_record_layer,
-    frame_bounds,
-    prepare_base_layers,
-    serve_base_layers,
-)
+from geo.leaflet import BaseLayers, build_base_map, prepare_base_layers, serve_base_layers
 from geo.paths import DATA_DIR, STOPS_PATH, basemap_path_for
+from geo.projection import frame_bounds
 from geo.records import Dataset, load_dataset
 from geo.stops import load_stops
 from geo.version import data_version as read_data_version

@@ -10,10 +10,87 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 
-from geo.asof import CHANGE_NONE, STATUS_LABELS, format_when
-from geo.mapview import number_text, sources_text
+from geo.asof import CHANGE_NONE, STATUS_LABELS, country_name, format_when
+
+KIND_COLOURS = {  # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies
+    "meeting": "#0072B2",
+    "agreement": "#009E73",
+    "announcement": "#E69F00",
+    "statement": "#CC79A7",
+    "assessment": "#56B4E9",
+    "deployment": "#D55E00",
+    "threat": "#000000",
+    "visit": "#0072B2",
+    "mission": "#D55E00",
+    "exercise": "#D55E00",
+    "protest": "#CC79A7",
+}
+
+
+def _text(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def display_properties(row, country_names: dict[str, str] | None = None) -> dict:
+    """What a popup or tooltip shows of one record (raw text: the browser escapes it).
+
+    `country_names` (ISO3 -> name) saves a pycountry look-up per record when many are shown.
+    """
+    personnel = None if pd.isna(row.personnel) else int(row.personnel)
+    where = _text(row.place) or "not stated"
+    if row.kind == "deployment" and row.presence in ("announced", "under way") and where != "not stated":
+        where = f"bound for {where}"
+    if row.geo_precision == "territory":
+        where += " (territory level: the area, not a site)"
+    actors = [code for code in _text(row.actor_iso3).split(";") if code]
+    name_of = country_names.get if country_names is not None else (lambda code: None)
+    return {
+        "record_id": row.record_id,
+        "kind": row.kind,
+        "title": row.title,
+        "status": row.status,
+        "status_label": STATUS_LABELS.get(row.status, row.status),
+        "when": format_when(row.date, row.date_latest)
+        + (" (range; day not stated)" if row.date_latest else "")
+        + (f", until {row.date_end.isoformat()}" if getattr(row, "date_end", None) else ""),
+        "where": where,
+        "participants": _text(row.participants),
+        "actor": ", ".join(name_of(code) or country_name(code) for code in actors),
+        "personnel": personnel,
+        "personnel_note": _text(row.personnel_note),
+        "purpose": _text(row.purpose),
+        "personnel_announced": number_text(row.personnel_announced),
+        "personnel_deployed": number_text(row.personnel_deployed),
+        "presence": _text(row.presence),
+        "source": row.source,
+        "source_quote": row.source_quote,
+        "sources_label": sources_text(row),
+        "grade": f"{row.reliability} (Admiralty: source {row.reliability[0]}, information {row.reliability[1:]})",
+        "conflict": _text(row.conflict),
+        "curation_note": _text(row.curation_note),
+        "change": _text(getattr(row, "change", "")),
+    }
+
+
+NOT_STATED = "not stated"
+
+
+def number_text(value) -> str:
+    """A stated number as digits; an unstated one as 'not stated', never 0."""
+    return NOT_STATED if value is None or pd.isna(value) else str(int(value))
+
+
+def sources_text(row) -> str:
+    """The record's sources and how many independent origins they come from."""
+    ids = [source for source in _text(row.sources).split(";") if source]
+    origins = int(row.source_count)
+    return f"{'; '.join(ids)} ({origins} independent origin{'s' if origins != 1 else ''})"
+
 
 CARD_CLASS = "asm-card"  # each record: <article class="asm-card" data-record-id="…">
 

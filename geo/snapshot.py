@@ -29,19 +29,14 @@ from markupsafe import Markup
 from geo.asof import CHANGE_NONE, PRESENCES, contributions, placed_frame, view_as_of
 from geo.basemap import load_basemap
 from geo.cli import ArgumentParser, data_dir_argument, date_argument, require_records_as_of, run, write_output
+from geo.display import display_properties, number_text
+from geo.features import build_record_layer, drawn_record_ids
 from geo.geometry import outlines_by_iso3
-from geo.mapview import (
-    VIEWS,
-    MapAssets,
-    build_base_map,
-    build_record_layer,
-    display_properties,
-    drawn_record_ids,
-    number_text,
-)
+from geo.leaflet import MapAssets, build_base_map
 from geo.paths import DATA_DIR, basemap_path_for
 from geo.records import CHRONOLOGICAL, Problem, load_dataset
 from geo.version import DataVersion, data_version  # noqa: F401  (data_version: the snapshot's own API)
+from geo.views import VIEWS
 
 PROG = "python -m geo.snapshot"
 SNAPSHOT_MAP_HEIGHT = 600

@@ -24,9 +24,11 @@ from streamlit.testing.v1 import AppTest
 
 from geo.asof import as_of_view, contributions, default_date, key_dates, placed_frame
 from geo.extract import main as extract_main
-from geo.mapview import VIEWS, build_base_map, build_record_layer
+from geo.features import build_record_layer
+from geo.leaflet import build_base_map
 from geo.paths import DATA_DIR, REPO_ROOT, SEEDS_DIR
 from geo.records import load_dataset
+from geo.views import VIEWS
 from tests.conftest import read_csv_rows
 from tests.support import situation as fixed
 from tests.support.situation import make_situation_data

@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.asof import as_of_view
-from geo.mapview import drawn_record_ids
+from geo.features import drawn_record_ids
 from geo.paths import BASEMAP_PATH, DATA_DIR, REPO_ROOT
 from geo.records import load_dataset
 from geo.snapshot import render_briefing

@@ -2,7 +2,7 @@
 
 from geo.asof import placed_frame
 from geo.basemap import load_basemap
-from geo.mapview import build_base_map, prepare_base_layers, serve_base_layers
+from geo.leaflet import build_base_map, prepare_base_layers, serve_base_layers
 from geo.records import load_dataset
 
 

@@ -27,8 +27,10 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.asof import PRESENCES, as_of_view, key_dates
+from geo.display import KIND_COLOURS
 from geo.extract import to_csv_bytes
-from geo.mapview import GREENLAND_STYLE, KIND_COLOURS, LAND_STYLE, drawn_record_ids
+from geo.features import drawn_record_ids
+from geo.leaflet import GREENLAND_STYLE, LAND_STYLE
 from geo.records import load_dataset
 from tests.conftest import require_tool
 from tests.support.browser import REPO_ROOT, OfflineGuard, streamlit_server

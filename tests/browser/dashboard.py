@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from geo.asof import PRESENCE_THERE, STATUS_LABELS, as_of_view, contributions
-from geo.mapview import drawn_record_ids
+from geo.features import drawn_record_ids
 
 WAIT_MS = 60_000
 CARD = "article.asm-card[data-record-id]"  # a record in the list (geo/display.py)

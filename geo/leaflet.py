@@ -1,9 +1,4 @@
-"""Build the folium map: a base map made once, and a record layer made for each as-of view.
-
-Two views share every function here:
-- `mercator`: Leaflet's usual Web Mercator (EPSG:3857) with longitude/latitude data;
-- `polar`: NSIDC Arctic polar stereographic (EPSG:3413). Leaflet cannot project it, so the data are
-  projected here with geopandas and drawn on Leaflet's `Simple` CRS, in units of POLAR_UNIT metres.
+"""Leaflet plumbing: the folium elements and the base map that the dashboard and the snapshot share.
 
 The map loads no asset from the network: `MapAssets` says where Leaflet is served from, and the
 basemap is the bundled Natural Earth outline file, not a tile server. Record text reaches the page
@@ -16,60 +11,35 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections import namedtuple
 from dataclasses import dataclass
 from pathlib import Path
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
 from branca.element import Element, MacroElement
 from folium.elements import ElementAddToElement
 from folium.utilities import get_obj_in_upper_tree
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
-from shapely.geometry import LineString, mapping
 
-from geo.asof import (
-    CHANGE_NONE,
-    PRESENCE_ANNOUNCED,
-    PRESENCE_LEFT,
-    PRESENCE_THERE,
-    PRESENCE_UNDER_WAY,
-    STATUS_LABELS,
-    country_name,
-    format_when,
-)  # fmt: skip
-from geo.geometry import deployment_routes, outlines_by_iso3, record_geometries
-from geo.views import POLAR_CRS, VIEWS
+from geo.geometry import outlines_by_iso3
+from geo.projection import frame_bounds, graticule, project, to_leaflet_bounds
+from geo.views import VIEWS
 
-POLAR_UNIT = 10_000.0  # metres per Leaflet unit in the polar view
 STATIC_DIR = Path(__file__).parent / "static"
-KIND_COLOURS = {  # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies
-    "meeting": "#0072B2",
-    "agreement": "#009E73",
-    "announcement": "#E69F00",
-    "statement": "#CC79A7",
-    "assessment": "#56B4E9",
-    "deployment": "#D55E00",
-    "threat": "#000000",
-    "visit": "#0072B2",
-    "mission": "#D55E00",
-    "exercise": "#D55E00",
-    "protest": "#CC79A7",
-}
+
+
 LAND_STYLE = {"fillColor": "#f3f0e8", "color": "#8d9aa3", "weight": 0.7, "fillOpacity": 1.0}
+
+
 GREENLAND_STYLE = {"fillColor": "#fdf1e6", "color": "#b5651d", "weight": 1.0, "fillOpacity": 1.0}
+
+
 GRATICULE_STYLE = {"color": "#9fb6c8", "weight": 0.6, "opacity": 0.8, "dashArray": "2 4"}
+
+
 MAP_HEIGHT = 620
-ROUTE_STYLES = {  # what a deployment's route says: announced, under way, there (solid), left (faint)
-    PRESENCE_ANNOUNCED: {"weight": 2, "opacity": 0.9, "dashArray": "2 6"},
-    PRESENCE_UNDER_WAY: {"weight": 3, "opacity": 0.9, "dashArray": "8 6"},
-    PRESENCE_THERE: {"weight": 3, "opacity": 0.9},
-    PRESENCE_LEFT: {"weight": 2, "opacity": 0.4, "dashArray": "1 5"},
-}
 
 
 @dataclass(frozen=True)
@@ -104,61 +74,6 @@ class InlineAsset(Element):
 
 def read_static(name: str) -> str:
     return (STATIC_DIR / name).read_text(encoding="utf-8")
-
-
-# ---------------------------------------------------------------- projection
-
-
-def project(gdf: gpd.GeoDataFrame, view: str) -> gpd.GeoDataFrame:
-    """Geometries in the coordinates Leaflet draws: lon/lat for mercator, scaled EPSG:3413 for polar."""
-    if view == "mercator":
-        return gdf
-    has_geometry = gdf.geometry.notna()
-    projected = gdf.copy()
-    projected.loc[has_geometry, "geometry"] = gdf[has_geometry].to_crs(POLAR_CRS).geometry.values
-    projected = projected.set_crs(None, allow_override=True)
-    projected["geometry"] = shapely.transform(projected.geometry.values, lambda xy: xy / POLAR_UNIT)
-    return projected
-
-
-def project_points(lons, lats, view: str) -> np.ndarray:
-    """(x, y) pairs as Leaflet draws them."""
-    points = gpd.GeoSeries(gpd.points_from_xy(lons, lats), crs=4326)
-    return shapely.get_coordinates(project(gpd.GeoDataFrame(geometry=points), view).geometry.values)
-
-
-def to_leaflet_bounds(bounds) -> list[list[float]]:
-    min_x, min_y, max_x, max_y = bounds
-    return [[float(min_y), float(min_x)], [float(max_y), float(max_x)]]
-
-
-def frame_bounds(
-    records: pd.DataFrame, view: str, outlines: dict | None = None, pad: float = 0.08
-) -> list[list[float]]:
-    """Bounds that hold every placed record and departure point, whatever the date.
-
-    In the polar view they also hold the territory outlines (all of Greenland). Mercator frames on
-    the territory's reference point instead: Greenland reaches 83.6°N, and framing its tip would
-    shrink everything else to a corner of the map.
-    """
-    placed = records[records["lat"].notna()]
-    lons = list(placed["lon"]) + list(records["origin_lon"].dropna())
-    lats = list(placed["lat"]) + list(records["origin_lat"].dropna())
-    if not lons:  # nothing placed: the North Atlantic
-        lons, lats = [-80.0, 25.0], [35.0, 80.0]
-    xy = project_points(lons, lats, view)
-    (min_x, min_y), (max_x, max_y) = xy.min(axis=0), xy.max(axis=0)
-    territories = placed.loc[placed["geo_precision"] == "territory", "outline_iso3"].dropna().unique()
-    shapes = [outlines[code] for code in territories if outlines and code in outlines]
-    if shapes and view == "polar":
-        areas = gpd.GeoDataFrame(geometry=shapes, crs=4326)
-        a_min_x, a_min_y, a_max_x, a_max_y = project(areas, view).total_bounds
-        min_x, min_y, max_x, max_y = min(min_x, a_min_x), min(min_y, a_min_y), max(max_x, a_max_x), max(max_y, a_max_y)
-    dx, dy = (max_x - min_x) * pad + 1e-6, (max_y - min_y) * pad + 1e-6
-    return to_leaflet_bounds((min_x - dx, min_y - dy, max_x + dx, max_y + dy))
-
-
-# ---------------------------------------------------------------- elements
 
 
 class ScriptText(Element):
@@ -305,16 +220,6 @@ def label_points(land: gpd.GeoDataFrame, names: dict[str, str]) -> list[dict]:
     return labels
 
 
-def graticule(view: str) -> gpd.GeoDataFrame:
-    """Parallels every 10° from 40°N and meridians every 30°, for the polar view's bearings."""
-    lines = []
-    for lat in range(40, 90, 10):
-        lines.append(LineString([(lon, lat) for lon in np.arange(-180, 180.1, 2.0)]))
-    for lon in range(-180, 180, 30):
-        lines.append(LineString([(lon, lat) for lat in np.arange(30, 90.1, 2.0)]))
-    return project(gpd.GeoDataFrame(geometry=lines, crs=4326), view)
-
-
 @dataclass(frozen=True)
 class BaseLayers:
     """The fixed layers of one view, projected and serialised once: outlines and label points."""
@@ -431,164 +336,3 @@ def build_base_map(
         OutlineLayer(layers.graticule, "Graticule", GRATICULE_STYLE).add_to(fmap)
     MapSupport(view, bounds, layers.labels).add_to(fmap)  # frames the records once the map has its final size
     return fmap
-
-
-# ---------------------------------------------------------------- record layer
-
-
-def _text(value) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return str(value)
-
-
-def display_properties(row, country_names: dict[str, str] | None = None) -> dict:
-    """What a popup or tooltip shows of one record (raw text: the browser escapes it).
-
-    `country_names` (ISO3 -> name) saves a pycountry look-up per record when many are shown.
-    """
-    personnel = None if pd.isna(row.personnel) else int(row.personnel)
-    where = _text(row.place) or "not stated"
-    if row.kind == "deployment" and row.presence in ("announced", "under way") and where != "not stated":
-        where = f"bound for {where}"
-    if row.geo_precision == "territory":
-        where += " (territory level: the area, not a site)"
-    actors = [code for code in _text(row.actor_iso3).split(";") if code]
-    name_of = country_names.get if country_names is not None else (lambda code: None)
-    return {
-        "record_id": row.record_id,
-        "kind": row.kind,
-        "title": row.title,
-        "status": row.status,
-        "status_label": STATUS_LABELS.get(row.status, row.status),
-        "when": format_when(row.date, row.date_latest)
-        + (" (range; day not stated)" if row.date_latest else "")
-        + (f", until {row.date_end.isoformat()}" if getattr(row, "date_end", None) else ""),
-        "where": where,
-        "participants": _text(row.participants),
-        "actor": ", ".join(name_of(code) or country_name(code) for code in actors),
-        "personnel": personnel,
-        "personnel_note": _text(row.personnel_note),
-        "purpose": _text(row.purpose),
-        "personnel_announced": number_text(row.personnel_announced),
-        "personnel_deployed": number_text(row.personnel_deployed),
-        "presence": _text(row.presence),
-        "source": row.source,
-        "source_quote": row.source_quote,
-        "sources_label": sources_text(row),
-        "grade": f"{row.reliability} (Admiralty: source {row.reliability[0]}, information {row.reliability[1:]})",
-        "conflict": _text(row.conflict),
-        "curation_note": _text(row.curation_note),
-        "change": _text(getattr(row, "change", "")),
-    }
-
-
-NOT_STATED = "not stated"
-
-
-def number_text(value) -> str:
-    """A stated number as digits; an unstated one as 'not stated', never 0."""
-    return NOT_STATED if value is None or pd.isna(value) else str(int(value))
-
-
-def sources_text(row) -> str:
-    """The record's sources and how many independent origins they come from."""
-    ids = [source for source in _text(row.sources).split(";") if source]
-    origins = int(row.source_count)
-    return f"{'; '.join(ids)} ({origins} independent origin{'s' if origins != 1 else ''})"
-
-
-def _changed_class(properties: list[dict]) -> str:
-    return " asm-changed" if any(p["change"] not in ("", CHANGE_NONE) for p in properties) else ""
-
-
-def _geometry(geom) -> dict | None:
-    return None if geom is None or geom.is_empty else mapping(geom)
-
-
-DISPLAY_COLUMNS = [  # what display_properties reads, and what record_geometries needs to place a record
-    "record_id", "kind", "title", "status", "date", "date_latest", "place", "place_id", "geo_precision",
-    "outline_iso3", "lat", "lon", "actor_iso3", "participants", "personnel", "personnel_note", "purpose",
-    "source", "source_quote", "curation_note", "change", "presence", "personnel_announced",
-    "personnel_deployed", "sources", "source_count", "reliability", "conflict", "date_end",
-]  # fmt: skip
-
-
-def display_rows(frame: pd.DataFrame) -> list:
-    """The rows of `frame` as named tuples of DISPLAY_COLUMNS.
-
-    Column lists zipped together: ~10x faster than `itertuples` on the wide records frame (pandas
-    iterates every string column element by element there), which counts at 10,000 records.
-    """
-    columns = [column for column in DISPLAY_COLUMNS if column in frame.columns]
-    row = namedtuple("Row", columns)
-    return [row(*values) for values in zip(*(frame[column].tolist() for column in columns))]
-
-
-def record_features(view_records: pd.DataFrame, outlines: dict, view: str) -> dict:
-    """The as-of records as one FeatureCollection: territory areas, routes, then point markers."""
-    narrow = view_records[[column for column in DISPLAY_COLUMNS if column in view_records.columns]]
-    shaped = project(record_geometries(narrow, outlines), view)
-    codes = {code for value in view_records["actor_iso3"].dropna() for code in str(value).split(";") if code}
-    names = {code: country_name(code) for code in codes}
-    features = []
-    # A deployment is drawn at its site only while it is there; before and after, only its route.
-    away = (shaped["kind"] == "deployment") & (shaped["presence"] != PRESENCE_THERE)
-    shaped = shaped[~away]
-    territories = shaped[shaped["geo_precision"] == "territory"]
-    for place_id, group in territories.groupby("place_id", sort=False):
-        colour = KIND_COLOURS["deployment" if (group["kind"] == "deployment").any() else group["kind"].iloc[0]]
-        ids = list(group["record_id"])
-        shown = [display_properties(row, names) for row in display_rows(group)]
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": _geometry(group.geometry.iloc[0]),
-                "properties": {
-                    "record_id": ";".join(ids),
-                    "kind": "territory",
-                    "place_id": place_id,
-                    "records": shown,
-                    "style": {
-                        "color": colour,
-                        "weight": 1.5,
-                        "fillColor": colour,
-                        "fillOpacity": 0.12,
-                        "className": "asm-area " + " ".join(f"asm-rec-{i}" for i in ids) + _changed_class(shown),
-                    },
-                },
-            }
-        )
-    routes = project(deployment_routes(view_records), view)
-    for row, geometry in zip(display_rows(routes), routes.geometry.values):
-        props = display_properties(row, names)
-        props["style"] = {
-            "color": KIND_COLOURS["deployment"],
-            **ROUTE_STYLES.get(row.presence, ROUTE_STYLES[PRESENCE_ANNOUNCED]),
-            "className": f"asm-route asm-{row.presence.replace(' ', '-')} asm-rec-{row.record_id}"
-            + _changed_class([props]),
-        }
-        features.append({"type": "Feature", "geometry": _geometry(geometry), "properties": props})
-    points = shaped[shaped["geo_precision"].isin(["site", "city"])]
-    slots = points.groupby(["lat", "lon"]).cumcount()
-    for row, geometry, slot in zip(display_rows(points), points.geometry.values, slots):
-        props = display_properties(row, names)
-        props["slot"] = int(slot)
-        features.append({"type": "Feature", "geometry": _geometry(geometry), "properties": props})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def build_record_layer(view_records: pd.DataFrame, outlines: dict, view: str = "mercator") -> folium.FeatureGroup:
-    """The layer that changes with the date: one GeoJSON layer holding every drawn record."""
-    group = folium.FeatureGroup(name="Records as of the date", control=False)
-    RecordGeoJson(record_features(view_records, outlines, view), name="records").add_to(group)
-    return group
-
-
-def drawn_record_ids(view_records: pd.DataFrame) -> set[str]:
-    """The records of a view that the map draws: those with a place, a deployment at it only while on
-    the ground and otherwise by its route (so one with no departure place is not drawn until it arrives)."""
-    placed = view_records["geo_precision"].notna() & (view_records["geo_precision"] != "")
-    away = (view_records["kind"] == "deployment") & (view_records["presence"] != PRESENCE_THERE)
-    routed = view_records["origin_lat"].notna() & view_records["lat"].notna()
-    return set(view_records.loc[placed & (~away | routed), "record_id"])
