@@ -15,19 +15,21 @@ import pandas as pd
 
 from geo.asof import CHANGE_NONE, STATUS_LABELS, country_name, format_when
 
-KIND_COLOURS = {  # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies
-    "meeting": "#0072B2",
-    "agreement": "#009E73",
-    "announcement": "#E69F00",
-    "statement": "#CC79A7",
-    "assessment": "#56B4E9",
-    "deployment": "#D55E00",
-    "threat": "#000000",
-    "visit": "#0072B2",
-    "mission": "#D55E00",
-    "exercise": "#D55E00",
-    "protest": "#CC79A7",
+KINDS = {  # kind: (label, colour, symbol). The one definition: the map's script, legend, table and snapshot read it.
+    # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
+    "meeting": ("Meeting", "#0072B2", "circle"),
+    "agreement": ("Agreement", "#009E73", "diamond"),
+    "announcement": ("Announcement", "#E69F00", "square"),
+    "statement": ("Statement", "#CC79A7", "triangle"),
+    "assessment": ("Assessment", "#56B4E9", "star"),
+    "threat": ("Threat", "#000000", "down"),
+    "visit": ("Visit", "#0072B2", "hexagon"),
+    "mission": ("Mission", "#D55E00", "pentagon"),
+    "exercise": ("Exercise", "#D55E00", "bowtie"),
+    "protest": ("Protest", "#CC79A7", "cross"),
+    "deployment": ("Deployment", "#D55E00", "route"),
 }
+KIND_COLOURS = {kind: colour for kind, (_, colour, _) in KINDS.items()}
 
 
 def _text(value) -> str:
