@@ -2,13 +2,19 @@
 
     python -m geo.snapshot --as-of 2026-01-15 [--view mercator|polar] [--since 2026-01-14] -o briefing.html
 
-The file holds the map (Leaflet's JavaScript and CSS from the xstatic-leaflet package, its images as
-data: URIs, and the bundled basemap, all inline), the contributions table, the chronological record
-list with quotes and statuses, the data's version and the source list. It opens from a USB stick
-with no network and no server, and prints as a briefing handout.
+The file opens on one 16:9 screen (1366x768 to 1920x1080, no scrolling) that is the briefing: the
+situation's title, the as-of date, the map (Leaflet's JavaScript and CSS from the xstatic-leaflet
+package, its images as data: URIs, and the bundled basemap, all inline), the contributions by
+country, the key changes (since `--since`, else those of the last day the picture changed) and a
+source line (data version, generation time, the sources and their grades). Everything else follows
+as an appendix: the contributions in detail, every record with its quote and sources (the cards of
+`geo.display`, the same rendering as the dashboard's list), the sources table and notes. Printed,
+the first screen is one A4 landscape page and the appendix starts on the next.
+
+It opens from a USB stick with no network and no server.
 
 Record text is hostile input: every text written into the page's markup goes through Jinja's
-autoescaping (the same escaping as `html.escape`), and the map draws record text only with
+autoescaping or `html.escape` (`geo.display`), and the map draws record text only with
 `textContent` (see `static/asm_map.js`). The dashboard's download button calls `render_briefing`,
 so the button and the command give the same page.
 """
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import re
 import sys
 from pathlib import Path
@@ -26,10 +33,22 @@ import pandas as pd
 from jinja2 import Environment
 from markupsafe import Markup
 
-from geo.asof import CHANGE_NONE, PRESENCES, contributions, placed_frame, view_as_of
+from geo.asof import (
+    CHANGE_CONTRIBUTION,
+    CHANGE_NEW,
+    CHANGE_NONE,
+    CHANGE_STATUS,
+    ONE_DAY,
+    PRESENCES,
+    STATUS_LABELS,
+    contributions,
+    key_dates,
+    placed_frame,
+    view_as_of,
+)
 from geo.basemap import load_basemap
 from geo.cli import ArgumentParser, data_dir_argument, date_argument, require_records_as_of, run, write_output
-from geo.display import display_properties, number_text
+from geo.display import NOT_STATED, display_properties, number_text, record_cards_html
 from geo.features import build_record_layer, drawn_record_ids
 from geo.geometry import outlines_by_iso3
 from geo.leaflet import MapAssets, build_base_map
@@ -39,8 +58,6 @@ from geo.version import DataVersion, data_version  # noqa: F401  (data_version: 
 from geo.views import VIEWS
 
 PROG = "python -m geo.snapshot"
-SNAPSHOT_MAP_HEIGHT = 600
-NOT_STATED = "not stated"
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 _SOURCE_MAP = re.compile(r"^\s*(//[#@]|/\*[#@])\s*sourceMappingURL=.*$", re.MULTILINE)
 
@@ -82,75 +99,189 @@ def inline_leaflet_assets() -> MapAssets:
 
 # ---------------------------------------------------------------- the page
 
+KEY_CHANGES_SHOWN = 8  # key changes listed on the first screen; the rest are marked in the appendix
+SITUATION_TITLE = "Arctic Situation Map"  # when the data folder's datapackage.json names no title
+TITLE_PREFIX = "Arctic Situation Map: "
+CHANGE_BADGES = {CHANGE_NEW: "New", CHANGE_STATUS: "Status", CHANGE_CONTRIBUTION: "Contribution"}
+GRADES = "ABCDEF"  # Admiralty source reliability, best first
+
+# Leaflet draws the map for the size its box has: when the page is printed the box takes its print
+# size, so the map is measured and framed again (`keepFramed` refits on Leaflet's resize event),
+# and once more afterwards for the screen. Chromium fires `beforeprint` for the print dialog and
+# switches the `print` media query for print emulation.
+PRINT_SCRIPT = """
+(function () {
+  var map = window.asmMap;
+  if (!map) { return; }
+  function measure() { map.invalidateSize(false); }
+  window.addEventListener("beforeprint", measure);
+  window.addEventListener("afterprint", measure);
+  if (window.matchMedia) {
+    var query = window.matchMedia("print");
+    if (query.addEventListener) { query.addEventListener("change", measure); } else { query.addListener(measure); }
+  }
+})();
+"""
+
 PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(
     """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ title }}</title>
 {{ map_head }}
 <style>
-  html, body { height: auto; }
-  body { margin: 0; padding: 0 24px 32px; font: 15px/1.45 "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: #1a1a1a; }
-  main { max-width: 1180px; margin: 0 auto; }
-  header.briefing { border-bottom: 2px solid #1a1a1a; margin-bottom: 14px; padding-top: 14px; }
-  header.briefing h1 { font-size: 26px; margin: 0 0 4px; }
-  .as-of { font-size: 19px; font-weight: 700; margin: 0 0 2px; }
-  .meta { color: #444; font-size: 13px; margin: 2px 0 10px; }
-  .map-box { height: {{ map_height }}px; border: 1px solid #8d9aa3; }
-  .map-box .folium-map { height: {{ map_height }}px; }
+  html, body { margin: 0; padding: 0; }
+  body { font: 15px/1.4 "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: #1a1a1a; background: #fff; }
+  /* The first screen: one 16:9 screen (1366x768 to 1920x1080) with no scrolling. Sizes follow the
+     window's height, so the same layout fills a laptop and a projector. */
+  .first-screen {
+    box-sizing: border-box; min-height: 100vh; padding: 1.2vh 1.2vw;
+    display: grid; gap: 1vh 1.2vw;
+    grid-template-columns: minmax(0, 1.75fr) minmax(0, 1fr);
+    grid-template-rows: auto minmax(0, 1fr) auto;
+    grid-template-areas: "head head" "map side" "foot foot";
+    font-size: clamp(11px, 1.5vh, 17px);
+  }
+  .brief-head { grid-area: head; display: flex; align-items: flex-end; justify-content: space-between; gap: 2vw;
+                border-bottom: 2px solid #1a1a1a; padding-bottom: 0.5vh; }
+  .kicker { margin: 0; color: #444; font-size: 0.85em; }
+  .brief-head h1 { margin: 0; font-size: 1.55em; line-height: 1.2; }
+  .as-of { margin: 0; text-align: right; white-space: nowrap; line-height: 1.1; }
+  .as-of-label { display: block; font-size: 0.85em; color: #444; }
+  .as-of-date { font-size: 2.1em; font-weight: 700; }
+  .as-of-iso { font-size: 0.85em; color: #444; margin-left: 0.4em; }
+  .map-box { grid-area: map; position: relative; min-height: 300px; border: 1px solid #8d9aa3;
+             -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .map-box .folium-map { position: absolute !important; inset: 0; width: 100% !important; height: 100% !important; }
+  .side { grid-area: side; display: flex; flex-direction: column; gap: 1.2vh; min-width: 0; }
+  .side h2 { font-size: 1.15em; margin: 0 0 0.3em; border-bottom: 1px solid #bbb; }
+  .problems-flag { margin: 0; padding: 0.2em 0.5em; border: 2px solid #b00020; background: #fff4f4; font-weight: 700; }
+  table.compact { border-collapse: collapse; width: 100%; font-size: 0.95em; }
+  table.compact th, table.compact td { border-bottom: 1px solid #d5dbe0; padding: 0.12em 0.35em; text-align: right; vertical-align: top; }
+  table.compact th:first-child, table.compact td:first-child { text-align: left; }
+  table.compact th { background: #eef2f5; font-weight: 700; line-height: 1.15; }
+  .summary { margin: 0.3em 0 0; font-size: 0.85em; }
+  .key-changes ol { list-style: none; margin: 0; padding: 0; }
+  .key-changes li { padding: 0.15em 0; border-bottom: 1px solid #eee; line-height: 1.3; }
+  .badge { display: inline-block; min-width: 5.6em; font-size: 0.78em; font-weight: 700; text-transform: uppercase;
+           color: #7a4a00; letter-spacing: 0.02em; }
+  .key-changes .state { color: #333; font-size: 0.9em; }
+  .more, .nothing { margin: 0.3em 0 0; font-size: 0.85em; color: #444; }
+  .source-line { grid-area: foot; margin: 0; font-size: 0.8em; color: #333; border-top: 1px solid #bbb; padding-top: 0.3vh; }
+  .not-stated { font-style: italic; color: #555; }
+  .differ { color: #8a2a00; font-weight: 700; }
+  /* A narrow window: the parts one under the other (the page scrolls). */
+  @media (max-width: 900px), (max-aspect-ratio: 1/1) {
+    .first-screen { grid-template-columns: 1fr; grid-template-rows: auto 70vh auto auto;
+                    grid-template-areas: "head" "map" "side" "foot"; font-size: 14px; }
+  }
+  /* The appendix: everything else, as a report. */
+  .appendix { max-width: 1180px; margin: 0 auto; padding: 16px 24px 32px; }
+  .appendix h2 { font-size: 20px; margin: 26px 0 8px; border-bottom: 1px solid #bbb; }
+  .appendix h2.appendix-title { font-size: 24px; border-bottom: 2px solid #1a1a1a; margin-top: 8px; }
   .rejected { border: 2px solid #b00020; padding: 6px 12px; margin: 10px 0; background: #fff4f4; }
-  .caption { color: #444; font-size: 13px; margin: 6px 0 0; }
-  h2 { font-size: 20px; margin: 26px 0 8px; border-bottom: 1px solid #bbb; }
-  .summary { font-weight: 700; }
+  .caption, .meta { color: #444; font-size: 13px; margin: 6px 0 0; }
   table.data { border-collapse: collapse; width: 100%; font-size: 14px; }
   table.data th, table.data td { border: 1px solid #bbb; padding: 4px 8px; text-align: left; vertical-align: top; }
   table.data th { background: #eef2f5; }
   td.number { text-align: right; white-space: nowrap; }
-  .not-stated { font-style: italic; color: #555; }
-  article.record { border: 1px solid #bbb; border-radius: 4px; padding: 8px 12px; margin: 0 0 10px; }
-  article.record h3 { margin: 2px 0 4px; font-size: 17px; }
-  .record-meta { font-size: 13px; color: #333; }
-  .change { font-weight: 700; color: #7a4a00; }
-  dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 6px 0; font-size: 14px; }
-  dl.facts dt { font-weight: 700; }
-  dl.facts dd { margin: 0; }
-  blockquote.quote { margin: 6px 0; padding: 4px 10px; border-left: 3px solid #0072B2; background: #f4f7fa; font-style: italic; }
-  .source, .note { font-size: 13px; color: #444; }
+  td.url { word-break: break-all; }
+  .asm-card { border: 1px solid #bbb; border-radius: 4px; padding: 8px 12px; margin: 0 0 10px; }
+  .asm-card h4 { margin: 2px 0 4px; font-size: 17px; }
+  .asm-card p { margin: 4px 0; }
+  .asm-card-meta, .asm-card-caption { font-size: 13px; color: #333; }
+  .asm-card blockquote { margin: 6px 0; padding: 4px 10px; border-left: 3px solid #0072B2; background: #f4f7fa; font-style: italic; }
+  .asm-change { color: #7a4a00; }
+  .asm-differ { color: #8a2a00; }
+  @page { size: A4 landscape; margin: 7mm; }
   @media print {
-    body { padding: 0; font-size: 12px; }
-    .leaflet-control-zoom { display: none; }
-    article.record, tr, .map-box { break-inside: avoid; }
-    h2 { break-after: avoid; }
+    body { font-size: 11px; }
+    /* The first screen is the first page (A4 landscape less the margins: 283 x 196 mm). */
+    .first-screen { width: 283mm; height: 192mm; min-height: 0; padding: 0; gap: 2mm 4mm; font-size: 10.5px;
+                    grid-template-columns: minmax(0, 1.75fr) minmax(0, 1fr); grid-template-rows: auto minmax(0, 1fr) auto;
+                    grid-template-areas: "head head" "map side" "foot foot";
+                    break-after: page; page-break-after: always; break-inside: avoid; }
+    .map-box { min-height: 0; }
+    .leaflet-control-zoom, .asm-legend summary::-webkit-details-marker { display: none; }
+    .asm-legend summary { list-style: none; }
+    .appendix { max-width: none; padding: 0; break-before: page; page-break-before: always; }
+    .appendix h2 { font-size: 15px; margin: 12px 0 6px; }
+    .appendix h2.appendix-title { font-size: 18px; margin-top: 0; }
+    table.data { font-size: 11px; }
+    thead { display: table-header-group; }
+    tr, .asm-card { break-inside: avoid; page-break-inside: avoid; }
+    .asm-card h4 { font-size: 13px; }
+    .asm-card-meta, .asm-card-caption, .caption, .meta { font-size: 10px; }
+    h2, h4 { break-after: avoid; page-break-after: avoid; }
   }
 </style>
 </head>
 <body>
-<main>
-<header class="briefing">
-  <h1>Arctic Situation Map — briefing snapshot</h1>
-  <p class="as-of">As of {{ as_of_long }} ({{ as_of }})</p>
-  <p class="meta">
-    View: {{ view_label }}{% if since %} · changes since {{ since }} marked{% endif %}
-    · {{ record_count }} record(s) known as of this date<br>
-    Data version: <span class="data-version">{{ version }}</span>
-  </p>
-</header>
+<section class="first-screen" aria-label="Briefing as of {{ as_of_long }}">
+  <header class="brief-head">
+    <div>
+      <p class="kicker">Arctic Situation Map · briefing snapshot · {{ view_label }}</p>
+      <h1>{{ situation_title }}</h1>
+    </div>
+    <p class="as-of"><span class="as-of-label">As of</span><time class="as-of-date" datetime="{{ as_of }}">{{ as_of_long }}</time><span class="as-of-iso">({{ as_of }})</span></p>
+  </header>
+  <div class="map-box">{{ map_html }}</div>
+  <div class="side">
+    {% if problems %}
+    <p class="problems-flag">⚠ {{ problems | length }} problem(s) in the data files: rejected records are not shown (listed in the appendix).</p>
+    {% endif %}
+    <section class="contributions">
+      <h2>Contributions by country</h2>
+      {% if contribution_rows %}
+      <table class="compact">
+        <thead><tr><th>Country</th><th>Announced</th><th>Under way</th><th>On the ground</th><th>Left</th></tr></thead>
+        <tbody>
+        {% for row in contribution_rows %}
+          <tr><td>{{ row.country }}{% if row.conflict %} <span class="differ" title="sources differ">⚠</span>{% endif %}</td>
+            {% for key in ("announced", "under way", "on the ground", "left") %}<td class="number{% if row[key] == not_stated %} not-stated{% endif %}">{{ row[key] }}</td>{% endfor %}</tr>
+        {% endfor %}
+        </tbody>
+      </table>
+      {% endif %}
+      <p class="summary">{{ summary }}{% if contribution_rows %} “not stated”: no source gives a number (never 0); “—”: none in that state{% if any_conflict %}; ⚠ sources differ (see the appendix){% endif %}.{% endif %}</p>
+    </section>
+    <section class="key-changes">
+      <h2>{{ changes_heading }}</h2>
+      {% if key_changes %}
+      <ol>
+      {% for c in key_changes[:key_changes_shown] %}
+        <li data-record-id="{{ c.record_id }}"><span class="badge">{{ c.badge }}</span> <span class="change-title">{{ c.title }}</span> <span class="state">· {{ c.state }}</span></li>
+      {% endfor %}
+      </ol>
+      {% if key_changes | length > key_changes_shown %}
+      <p class="more">and {{ key_changes | length - key_changes_shown }} more: marked in the appendix (“{{ marker_word }}”).</p>
+      {% endif %}
+      {% else %}
+      <p class="nothing">No record changed.</p>
+      {% endif %}
+    </section>
+  </div>
+  <p class="source-line">{{ record_count }} record(s) known as of this date, from {{ source_count }} source(s){% if grade_counts %} graded {{ grade_counts }} (Admiralty reliability, A best){% endif %} · Data version: <span class="data-version">{{ version }}</span> · Generated <time class="generated" datetime="{{ generated_at }}">{{ generated_at_text }}</time> · Outlines: Natural Earth (public domain); routes are schematic · Records, quotes and sources: appendix</p>
+</section>
+
+<section class="appendix">
+<h2 class="appendix-title">Appendix: the records, sources and notes as of {{ as_of_long }}</h2>
+<p class="meta">View: {{ view_label }} · {{ changes_heading }} · Data version: {{ version }}</p>
 {% if problems %}
 <section class="rejected">
   <strong>{{ problems | length }} problem(s) in the data files: rejected records are not shown.</strong>
   <ul>{% for problem in problems %}<li>{{ problem }}</li>{% endfor %}</ul>
 </section>
 {% endif %}
-<section class="map-box">{{ map_html }}</section>
 {% if unplaced %}
-<p class="caption">{{ unplaced | length }} record(s) are not drawn (no stated place, or a contingent not there yet with no departure place) and are listed below: {{ unplaced | join("; ") }}</p>
+<p class="caption">{{ unplaced | length }} record(s) are not drawn (no stated place, or a contingent not there yet with no departure place): {{ unplaced | join("; ") }}</p>
 {% endif %}
-<p class="caption">Outlines: Natural Earth (public domain). Deployment routes are schematic (great circles from the departure place).</p>
 
-<section class="contributions">
-<h2>Contributions by country</h2>
-<p class="summary">{{ summary }}</p>
+<section class="contribution-details">
+<h2>Contributions by country, in detail</h2>
+<p>{{ summary }}</p>
 {% if contribution_rows %}
 <table class="data">
   <thead><tr><th>Country</th><th>Announced</th><th>Under way</th><th>On the ground</th><th>Left</th><th>Source's words</th><th>Status</th><th>Sources differ</th></tr></thead>
@@ -167,32 +298,8 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
 </section>
 
 <section class="records">
-<h2>What was known on {{ as_of_long }}{% if since %}: {{ changed }} change(s) since {{ since }}{% endif %}</h2>
-{% for r in records %}
-<article class="record" data-record-id="{{ r.record_id }}">
-  <div class="record-meta">{{ r.when }} · {{ r.kind }} · status: {{ r.status }}{% if r.change %} · <span class="change">{{ r.change }}</span>{% endif %}</div>
-  <h3>{{ r.title }}</h3>
-  {% if r.summary %}<p>{{ r.summary }}</p>{% endif %}
-  <dl class="facts">
-    <dt>Where</dt><dd{% if r.place == not_stated %} class="not-stated"{% endif %}>{{ r.place }}</dd>
-    {% if r.participants %}<dt>Who</dt><dd>{{ r.participants }}</dd>{% endif %}
-    {% if r.is_deployment %}
-    <dt>Country</dt><dd>{{ r.actor }}</dd>
-    <dt>Where now</dt><dd>{{ r.presence }}</dd>
-    <dt>Announced</dt><dd{% if r.personnel_announced == not_stated %} class="not-stated"{% endif %}>{{ r.personnel_announced }}</dd>
-    <dt>Deployed</dt><dd{% if r.personnel_deployed == not_stated %} class="not-stated"{% endif %}>{{ r.personnel_deployed }}{% if r.personnel_note %} ({{ r.personnel_note }}){% endif %}</dd>
-    {% if r.purpose %}<dt>Purpose</dt><dd>{{ r.purpose }}</dd>{% endif %}
-    {% endif %}
-    <dt>Grade</dt><dd>{{ r.grade }}</dd>
-    {% if r.conflict %}<dt class="conflict">⚠ Sources differ</dt><dd class="conflict">{{ r.conflict }}</dd>{% endif %}
-  </dl>
-  <blockquote class="quote">{{ r.source_quote }}</blockquote>
-  <div class="source">Sources: {{ r.sources_label }} · first reported on {{ r.reported_on }}</div>
-  {% if r.curation_note %}<div class="note">Curation note: {{ r.curation_note }}</div>{% endif %}
-</article>
-{% else %}
-<p>No records had been reported as of this date.</p>
-{% endfor %}
+<h2>What was known on {{ as_of_long }}: {{ record_count }} record(s), oldest first</h2>
+{% if records_html %}{{ records_html }}{% else %}<p>No records had been reported as of this date.</p>{% endif %}
 </section>
 
 <section class="sources">
@@ -210,35 +317,26 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
   </tbody>
 </table>
 </section>
-</main>
+
+<section class="notes">
+<h2>Notes</h2>
+<ul class="caption">
+  <li>As of a date, only the claims published on or before it count: this is the picture as it stood that day.</li>
+  <li>A number no source states is “not stated”, never 0; an approximate date is shown as a range.</li>
+  <li>Grades use the Admiralty code: the source's reliability A (best) to F, then the information's credibility 1 (best) to 6.</li>
+  <li>Outlines: Natural Earth (public domain). Deployment routes are schematic (great circles from the departure place).</li>
+  <li>This file was made for offline use: it loads nothing from the network; links are listed, not fetched.</li>
+</ul>
+</section>
+</section>
 <script>
 {{ map_script }}
+{{ print_script }}
 </script>
 </body>
 </html>
 """
 )
-
-
-def _text(value) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return str(value)
-
-
-def _record_item(row) -> dict:
-    shown = display_properties(row)
-    change = shown["change"]
-    return {
-        **shown,
-        "status": shown["status_label"],
-        "change": "" if change in ("", CHANGE_NONE) else change.upper(),
-        "summary": _text(row.summary),
-        "place": shown["where"],
-        "participants": "; ".join(p for p in shown["participants"].split(";") if p),
-        "is_deployment": row.kind == "deployment",
-        "reported_on": row.reported_on.isoformat(),
-    }
 
 
 def _contribution_row(row: dict) -> dict:
@@ -247,6 +345,59 @@ def _contribution_row(row: dict) -> dict:
     for key in ("announced", *PRESENCES):
         shown[key] = "—" if row[key] is None else number_text(row[key])
     return shown
+
+
+def key_change_since(situation, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
+    """(the last key date on or before `as_of`, the day before it): the key changes are those of that
+    day. None when nothing is known by `as_of`."""
+    days = [day for day in key_dates(situation) if day <= as_of]
+    return (days[-1], days[-1] - ONE_DAY) if days else None
+
+
+def _change_state(shown: dict, row) -> str:
+    """What a changed record is now: its status (and the status before), and for a contingent where it is and how many."""
+    state = shown["status_label"]
+    before = getattr(row, "status_before", "")
+    if shown["change"] == CHANGE_STATUS and before:
+        state = f"{STATUS_LABELS.get(before, before)} → {state}"
+    if row.kind == "deployment":
+        state += (
+            f" · {shown['presence']}: {shown['personnel_deployed']} deployed, {shown['personnel_announced']} announced"
+        )
+    return state
+
+
+def key_changes(view: pd.DataFrame, names: dict[str, str] | None = None) -> list[dict]:
+    """The changed records of a view with a `change` column, in its order: badge, title, state."""
+    changed = []
+    for row in view.itertuples():
+        shown = display_properties(row, names)
+        if shown["change"] in ("", CHANGE_NONE):
+            continue
+        changed.append({
+            "record_id": shown["record_id"],
+            "badge": CHANGE_BADGES.get(shown["change"], shown["change"]),
+            "title": shown["title"],
+            "state": _change_state(shown, row),
+        })  # fmt: skip
+    return changed
+
+
+def _grade_counts(sources: pd.DataFrame) -> str:
+    counts = sources["reliability"].value_counts()
+    return ", ".join(f"{counts[grade]} {grade}" for grade in GRADES if grade in counts)
+
+
+def situation_title(data_dir: Path) -> str:
+    """The data's own title (datapackage.json), without the product name; the product name without one."""
+    try:
+        title = json.loads((Path(data_dir) / "datapackage.json").read_text(encoding="utf-8")).get("title")
+    except (OSError, ValueError):
+        title = None
+    if not isinstance(title, str) or not title.strip():
+        return SITUATION_TITLE
+    title = title.strip().removeprefix(TITLE_PREFIX)
+    return title[:1].upper() + title[1:]
 
 
 def render_snapshot(
@@ -258,15 +409,34 @@ def render_snapshot(
     *,
     version: DataVersion,
     problems: list[Problem] | tuple = (),
+    title: str = SITUATION_TITLE,
+    generated_at: dt.datetime | None = None,
 ) -> str:
-    """The briefing page as one HTML document that fetches nothing (see the module docstring)."""
+    """The briefing page as one HTML document that fetches nothing (see the module docstring).
+
+    The first screen shows the map, the date, the contributions and the key changes: those since
+    `since` when given, else those of the last day on or before `as_of` on which the view changed.
+    """
     if view_name not in VIEWS:
         raise ValueError(f"unknown view {view_name!r}; expected one of {', '.join(VIEWS)}")
     if since is not None and since >= as_of:
         raise ValueError(f"since {since} must be before as_of {as_of}")
-    view = view_as_of(situation, as_of, since).sort_values(CHRONOLOGICAL, kind="stable")
+    generated_at = (generated_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    if since is not None:
+        compared = since
+        changes_heading = f"Key changes since {since.strftime('%d %B %Y')}"
+    else:
+        turn = key_change_since(situation, as_of)
+        compared = turn[1] if turn else None
+        changes_heading = (
+            "Key changes: nothing reported yet"
+            if turn is None
+            else f"Key changes on {turn[0].strftime('%d %B %Y')}"
+            + ("" if turn[0] == as_of else " (the last day with a change)")
+        )
+    view = view_as_of(situation, as_of, compared).sort_values(CHRONOLOGICAL, kind="stable")
     fmap = build_base_map(
-        basemap, placed_frame(situation), view=view_name, assets=inline_leaflet_assets(), height=SNAPSHOT_MAP_HEIGHT
+        basemap, placed_frame(situation), view=view_name, assets=inline_leaflet_assets(), height="100%"
     )
     build_record_layer(view, outlines_by_iso3(basemap), view=view_name).add_to(fmap)
     figure = fmap.get_root()
@@ -279,26 +449,35 @@ def render_snapshot(
         _contribution_row(dict(zip(table.columns, values))) for values in table.itertuples(index=False, name=None)
     ]
     unplaced = view[~view["record_id"].isin(drawn_record_ids(view))]
-    cited = [source for value in view["sources"] for source in value.split(";")]
+    cited = [source for value in view["sources"] for source in value.split(";") if source]
     sources = situation.sources[situation.sources["source_id"].isin(cited)].sort_values(["published", "source_id"])
+    changes = key_changes(view) if compared is not None else []
     return PAGE.render(
-        title=f"Arctic Situation Map — briefing as of {as_of.isoformat()}",
+        title=f"{title} — briefing as of {as_of.isoformat()}",
+        situation_title=title,
         map_head=Markup(figure.header.render()),
         map_html=Markup(figure.html.render()),
         map_script=Markup(figure.script.render()),
-        map_height=SNAPSHOT_MAP_HEIGHT,
+        print_script=Markup(PRINT_SCRIPT),
         as_of=as_of.isoformat(),
         as_of_long=as_of.strftime("%A %d %B %Y"),
-        since=since.isoformat() if since else None,
-        changed=int((view["change"] != CHANGE_NONE).sum()) if since else 0,
+        changes_heading=changes_heading,
+        key_changes=changes,
+        key_changes_shown=KEY_CHANGES_SHOWN,
+        marker_word=CHANGE_BADGES[CHANGE_NEW].upper() + ", …",
         view_label=VIEWS[view_name],
         record_count=len(view),
+        source_count=len(sources),
+        grade_counts=_grade_counts(sources),
         version=str(version),
+        generated_at=generated_at.isoformat().replace("+00:00", "Z"),
+        generated_at_text=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
         problems=[str(problem) for problem in problems],
         unplaced=list(unplaced["title"]),
         summary=result.summary,
         contribution_rows=contribution_rows,
-        records=[_record_item(row) for row in view.itertuples()],
+        any_conflict=any(row["conflict"] for row in contribution_rows),
+        records_html=Markup(record_cards_html(view)) if len(view) else "",
         sources=[
             {**row, "published": row["published"].isoformat(), "records": cited.count(row["source_id"])}
             for row in sources.to_dict("records")
@@ -317,10 +496,11 @@ def render_briefing(
     data_dir: Path = DATA_DIR,
     problems: list[Problem] | tuple = (),
 ) -> str:
-    """`render_snapshot` with the data version read from the data folder."""
+    """`render_snapshot` with the data version and the situation's title read from the data folder."""
     return render_snapshot(
-        situation, basemap, as_of, view_name, since, version=data_version(data_dir), problems=problems
-    )
+        situation, basemap, as_of, view_name, since,
+        version=data_version(data_dir), problems=problems, title=situation_title(data_dir),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- command line
