@@ -170,6 +170,8 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
   .key-changes .state { color: #333; font-size: 0.9em; }
   .more, .nothing { margin: 0.3em 0 0; font-size: 0.85em; color: #444; }
   .source-line { grid-area: foot; margin: 0; font-size: 0.8em; color: #333; border-top: 1px solid #bbb; padding-top: 0.3vh; }
+  .map-box .asm-legend { font-size: 11px; }
+  .map-box .asm-legend-item { line-height: 15px; }
   .not-stated { font-style: italic; color: #555; }
   .differ { color: #8a2a00; font-weight: 700; }
   /* A narrow window: the parts one under the other (the page scrolls). */
@@ -205,6 +207,8 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
                     break-after: page; page-break-after: always; break-inside: avoid; }
     .map-box { min-height: 0; }
     .leaflet-control-zoom, .asm-legend summary::-webkit-details-marker { display: none; }
+    .map-box .asm-legend { font-size: 9px; max-width: 180px; }
+    .map-box .asm-legend-item { line-height: 12px; }
     .asm-legend summary { list-style: none; }
     .appendix { max-width: none; padding: 0; break-before: page; page-break-before: always; }
     .appendix h2 { font-size: 15px; margin: 12px 0 6px; }
@@ -259,11 +263,11 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
       <p class="more">and {{ key_changes | length - key_changes_shown }} more: marked in the appendix (“{{ marker_word }}”).</p>
       {% endif %}
       {% else %}
-      <p class="nothing">No record changed.</p>
+      <p class="nothing">No record was added, and none changed its status or contribution.</p>
       {% endif %}
     </section>
   </div>
-  <p class="source-line">{{ record_count }} record(s) known as of this date, from {{ source_count }} source(s){% if grade_counts %} graded {{ grade_counts }} (Admiralty reliability, A best){% endif %} · Data version: <span class="data-version">{{ version }}</span> · Generated <time class="generated" datetime="{{ generated_at }}">{{ generated_at_text }}</time> · Outlines: Natural Earth (public domain); routes are schematic · Records, quotes and sources: appendix</p>
+  <p class="source-line">{{ record_count }} record(s) known as of this date, from {{ source_count }} source(s){% if grade_counts %} (reliability {{ grade_counts }}; A best, F cannot be judged){% endif %} · Data version: <span class="data-version">{{ version }}</span> · Generated <time class="generated" datetime="{{ generated_at }}">{{ generated_at_text }}</time> · Outlines: Natural Earth (public domain); routes are schematic · Records, quotes and sources: appendix</p>
 </section>
 
 <section class="appendix">
@@ -361,9 +365,9 @@ def _change_state(shown: dict, row) -> str:
     if shown["change"] == CHANGE_STATUS and before:
         state = f"{STATUS_LABELS.get(before, before)} → {state}"
     if row.kind == "deployment":
-        state += (
-            f" · {shown['presence']}: {shown['personnel_deployed']} deployed, {shown['personnel_announced']} announced"
-        )
+        if shown["presence"] and shown["presence"] not in state:
+            state += f" ({shown['presence']})"
+        state += f" · deployed: {shown['personnel_deployed']}, announced: {shown['personnel_announced']}"
     return state
 
 
@@ -385,7 +389,7 @@ def key_changes(view: pd.DataFrame, names: dict[str, str] | None = None) -> list
 
 def _grade_counts(sources: pd.DataFrame) -> str:
     counts = sources["reliability"].value_counts()
-    return ", ".join(f"{counts[grade]} {grade}" for grade in GRADES if grade in counts)
+    return ", ".join(f"{grade} {counts[grade]}" for grade in GRADES if grade in counts)
 
 
 def situation_title(data_dir: Path) -> str:

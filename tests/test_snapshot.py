@@ -23,10 +23,21 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from geo.asof import as_of_view, changes_since, contributions, default_date, key_dates
+from geo.asof import CHANGE_NONE, as_of_view, changes_since, contributions, default_date, key_dates
+from geo.basemap import load_basemap
+from geo.display import CARD_CLASS, display_properties, record_card_html
 from geo.paths import DATA_DIR, REPO_ROOT, SEEDS_DIR
 from geo.records import load_dataset
-from geo.snapshot import data_version, inline_leaflet_assets, main
+from geo.snapshot import (
+    KEY_CHANGES_SHOWN,
+    data_version,
+    inline_leaflet_assets,
+    key_change_since,
+    main,
+    render_briefing,
+    render_snapshot,
+    situation_title,
+)
 from tests.support.browser import OfflineGuard, streamlit_server
 
 DATASET = load_dataset()
@@ -81,6 +92,19 @@ def read_page(html: str) -> PageReader:
 
 def squash(text: str) -> str:
     return " ".join(text.split())
+
+
+FIRST_SCREEN_OPEN = '<section class="first-screen"'
+APPENDIX_OPEN = '<section class="appendix">'
+
+
+def split_page(html: str) -> tuple[str, str]:
+    """(the first screen's markup, the appendix's markup): each opens once, the first screen first."""
+    assert html.count(FIRST_SCREEN_OPEN) == 1 and html.count(APPENDIX_OPEN) == 1
+    start, middle = html.index(FIRST_SCREEN_OPEN), html.index(APPENDIX_OPEN)
+    assert start < middle
+    end = html.index("<script>", middle)  # the map's script follows the appendix
+    return html[start:middle], html[middle:end]
 
 
 def view_of(as_of: dt.date, since: dt.date | None, situation=DATASET):
@@ -166,7 +190,8 @@ def test_command_writes_one_html_file(latest_page):
     html = latest_page.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert html.rstrip().endswith("</html>")
-    assert f"As of {LATEST.strftime('%A %d %B %Y')} ({LATEST.isoformat()})" in read_page(html).text
+    first, _ = split_page(html)
+    assert f"As of {LATEST.strftime('%A %d %B %Y')} ({LATEST.isoformat()})" in read_page(first).text
 
 
 def test_page_links_nothing_remote(latest_page):
@@ -191,7 +216,9 @@ def test_page_links_nothing_remote(latest_page):
 
 
 def test_page_shows_summary_titles_quotes_and_unknowns(latest_page):
-    text = read_page(latest_page.read_text(encoding="utf-8")).text
+    html = latest_page.read_text(encoding="utf-8")
+    _, appendix = split_page(html)
+    text = read_page(appendix).text
     view = as_of_view(DATASET, LATEST)
     assert contributions(view).summary in text
     for row in view.itertuples():
@@ -199,7 +226,167 @@ def test_page_shows_summary_titles_quotes_and_unknowns(latest_page):
         assert squash(row.source_quote) in text
     unplaced = view[view["place_id"] == ""]
     assert not unplaced.empty, "the data should hold a record with no stated place"
-    assert text.count("Where not stated") == len(unplaced)
+    # The appendix lists each record as geo.display's card, the one rendering the dashboard's list uses
+    # (with the key changes marked: the view compared with the day before the last key date).
+    for row in changes_since(DATASET, LATEST - dt.timedelta(days=1), LATEST).itertuples():
+        assert record_card_html(row) in appendix, row.record_id
+    assert appendix.count(f'class="{CARD_CLASS}"') == len(view)
+    cards = re.findall(rf'<article class="{CARD_CLASS}".*?</article>', appendix, re.S)
+    unstated = [card for card in cards if "Where: <em>not stated" in card]
+    assert len(unstated) == len(unplaced)
+
+
+# ---------------------------------------------------------------- the first screen, the appendix
+
+BASEMAP = load_basemap()
+GENERATED_AT = dt.datetime(2026, 3, 1, 9, 30, 12, tzinfo=dt.UTC)  # passed in: no wall clock in the tests
+STATES = ("announced", "under way", "on the ground", "left")
+
+
+def first_screen_of(as_of: dt.date, since: dt.date | None = None, view: str = "mercator") -> tuple[str, str]:
+    html = render_snapshot(
+        DATASET, BASEMAP, as_of, view, since, version=data_version(DATA_DIR), generated_at=GENERATED_AT,
+        title=situation_title(DATA_DIR),
+    )  # fmt: skip
+    return split_page(html)
+
+
+def expected_changes(as_of: dt.date, since: dt.date | None) -> list[str]:
+    """The ids of the records that changed: since `since`, else on the last key date by `as_of`."""
+    if since is None:
+        since = max(day for day in DAYS if day <= as_of) - dt.timedelta(days=1)
+    view = changes_since(DATASET, since, as_of)
+    return list(view.loc[view["change"] != CHANGE_NONE, "record_id"])
+
+
+def list_items(markup: str) -> list[tuple[str, str]]:
+    """(record id, visible text) of each key change on the first screen."""
+    return [
+        (record_id, read_page(body).text)
+        for record_id, body in re.findall(r'<li data-record-id="([^"]*)">(.*?)</li>', markup, re.S)
+    ]
+
+
+def compact_rows(markup: str) -> list[list[str]]:
+    table = re.search(r'<table class="compact">.*?<tbody>(.*?)</tbody>', markup, re.S)
+    assert table, "no contributions table on the first screen"
+    return [
+        [read_page(cell).text for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)
+    ]
+
+
+def cell_text(value) -> str:
+    """None: no contingent in that state; NA: not stated (never 0); else the number."""
+    return "—" if value is None else "not stated" if value is pd.NA else str(int(value))
+
+
+@pytest.mark.parametrize(
+    ("as_of", "since"),
+    [
+        pytest.param(LATEST, None, id="latest"),
+        pytest.param(dt.date(2026, 1, 15), None, id="busiest-day-more-than-fit"),
+        pytest.param(dt.date(2026, 1, 18), None, id="2026-01-18"),
+        pytest.param(LATEST, DAYS[0], id="latest-since-first-day"),
+    ],
+)
+def test_first_screen_holds_title_date_map_contributions_and_key_changes(as_of, since):
+    first, appendix = first_screen_of(as_of, since)
+    text = read_page(first).text
+    contract = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    assert situation_title(DATA_DIR)[1:] in contract["title"]  # the product name dropped, capitalised
+    assert f"<h1>{situation_title(DATA_DIR)}</h1>" in first
+    assert f"As of {as_of.strftime('%A %d %B %Y')} ({as_of.isoformat()})" in text
+    assert f'<time class="as-of-date" datetime="{as_of.isoformat()}">' in first
+    assert first.count('class="folium-map') == 1 and 'class="folium-map' not in appendix  # the map: first screen only
+    view = as_of_view(DATASET, as_of)
+    table = contributions(view).table
+    rows = compact_rows(first)
+    assert [row[0].rstrip(" ⚠") for row in rows] == list(table["country"])
+    for index, row in enumerate(rows):  # .at, not iterrows: a row Series would turn NA and None into NaN
+        assert row[1:] == [cell_text(table.at[index, state]) for state in STATES], row[0]
+    assert any("not stated" in row for row in rows), "pick a day with an unstated number"
+    changes = expected_changes(as_of, since)
+    assert changes, "pick a day on which something changed"
+    items = list_items(first)
+    assert [record_id for record_id, _ in items] == changes[:KEY_CHANGES_SHOWN]
+    titles = view.set_index("record_id")["title"]
+    for record_id, item in items:
+        assert squash(titles[record_id]) in item
+    more = len(changes) - KEY_CHANGES_SHOWN
+    assert (f"and {more} more" in text) == (more > 0)
+    assert "<blockquote" not in first, "quotes belong to the appendix"
+
+
+def test_key_changes_heading_names_the_day_or_the_since_date():
+    between = dt.date(2026, 2, 1)
+    assert between not in DAYS and dt.date(2026, 1, 31) in DAYS
+    assert key_change_since(DATASET, between) == (dt.date(2026, 1, 31), dt.date(2026, 1, 30))
+    assert key_change_since(DATASET, DAYS[0] - dt.timedelta(days=1)) is None
+    first, _ = first_screen_of(between)
+    text = read_page(first).text
+    assert "Key changes on 31 January 2026 (the last day with a change)" in text
+    assert [record_id for record_id, _ in list_items(first)] == expected_changes(between, None)
+    first, _ = first_screen_of(LATEST)
+    assert f"Key changes on {LATEST.strftime('%d %B %Y')}" in read_page(first).text
+    assert "(the last day with a change)" not in read_page(first).text
+    first, _ = first_screen_of(LATEST, DAYS[0])
+    assert f"Key changes since {DAYS[0].strftime('%d %B %Y')}" in read_page(first).text
+
+
+def test_key_change_of_a_contingent_says_not_stated_never_zero():
+    """Each contingent in the key changes: its status and numbers as geo.display words them."""
+    seen_unstated = False
+    for day in DAYS:
+        first, _ = first_screen_of(day)
+        view = changes_since(DATASET, day - dt.timedelta(days=1), day).set_index("record_id")
+        for record_id, item in list_items(first):
+            row = view.loc[record_id]
+            if row["kind"] != "deployment":
+                continue
+            shown = display_properties(next(view.loc[[record_id]].reset_index().itertuples()))
+            assert f"deployed: {shown['personnel_deployed']}, announced: {shown['personnel_announced']}" in item
+            if pd.isna(row["personnel_deployed"]):
+                assert "deployed: not stated" in item and "deployed: 0" not in item
+                seen_unstated = True
+    assert seen_unstated, "the data should hold a changed contingent whose number is not stated"
+
+
+def test_first_screen_source_line_names_version_time_and_graded_sources():
+    first, _ = first_screen_of(LATEST)
+    line = read_page(re.search(r'<p class="source-line">.*?</p>', first, re.S).group(0)).text
+    assert str(data_version(DATA_DIR)) in line
+    assert "Generated 2026-03-01 09:30 UTC" in line
+    assert '<time class="generated" datetime="2026-03-01T09:30:12Z">' in first
+    view = as_of_view(DATASET, LATEST)
+    cited = {source for value in view["sources"] for source in value.split(";")}
+    grades = DATASET.sources[DATASET.sources["source_id"].isin(cited)]["reliability"].value_counts()
+    listed = ", ".join(f"{grade} {grades[grade]}" for grade in "ABCDEF" if grade in grades)
+    assert f"{len(view)} record(s) known as of this date, from {len(cited)} source(s) (reliability {listed};" in line
+
+
+def test_briefing_reads_the_title_from_the_data_folder(tmp_path):
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    package = tmp_path / "data" / "datapackage.json"
+    contract = json.loads(package.read_text(encoding="utf-8"))
+    contract["title"] = "Arctic Situation Map: the <b>test</b> situation"
+    package.write_text(json.dumps(contract), encoding="utf-8")
+    html = render_briefing(DATASET, BASEMAP, LATEST, data_dir=tmp_path / "data")
+    first, _ = split_page(html)
+    assert "<h1>The &lt;b&gt;test&lt;/b&gt; situation</h1>" in first
+    package.unlink()
+    assert situation_title(tmp_path / "data") == "Arctic Situation Map"
+
+
+def test_appendix_holds_everything_else(latest_page):
+    _, appendix = split_page(latest_page.read_text(encoding="utf-8"))
+    text = read_page(appendix).text
+    for heading in ("Appendix:", "Contributions by country, in detail", "What was known on", "Sources", "Notes"):
+        assert heading in text
+    view = as_of_view(DATASET, LATEST)
+    assert appendix.count(f'class="{CARD_CLASS}"') == len(view)
+    for note in contributions(view).table["personnel_note"]:
+        assert squash(note) in text
 
 
 def test_sources_table_lists_every_cited_source_with_its_grade(latest_page):
