@@ -1,19 +1,34 @@
-"""Records as the list below the map shows them: one light HTML block, every text escaped.
+"""A record as text: one rendering for the map popups, the event table, the timeline and the cards.
 
-Hundreds of separate page elements (a bordered container, a heading, paragraphs, a quote and a
-caption per record) made every slider step re-render the whole list; one block of plain HTML is made
-once per date and shared (dashboard/support.py), and the browser only swaps it. Record text is
-escaped with `html.escape`, so nothing a curator types can become markup, a link or an image.
+`record_text(row)` turns one row of the as-of view into the words every surface shows — title,
+when, where, who, numbers, status, grade, sources, disagreements — so the same record reads the same
+everywhere. Unknown stays "not stated" (never 0), an approximate date says it is a range, a place
+known only at country level says so.
+
+The record list below the map is one light HTML block (`record_cards_html`): hundreds of separate
+page elements made every slider step re-render the whole list; one block of plain HTML is made once
+per date and shared (dashboard/support.py), and the browser only swaps it. Record text is escaped
+with `html.escape`, so nothing a curator types can become markup, a link or an image.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from geo.asof import CHANGE_NONE, STATUS_LABELS, country_name, format_when
+from geo.asof import (
+    CHANGE_NONE,
+    PRESENCE_ANNOUNCED,
+    PRESENCE_LEFT,
+    PRESENCE_THERE,
+    PRESENCE_UNDER_WAY,
+    STATUS_LABELS,
+    country_name,
+)  # fmt: skip
 
 KINDS = {  # kind: (label, colour, symbol). The one definition: the map's script, legend, table and snapshot read it.
     # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
@@ -30,6 +45,26 @@ KINDS = {  # kind: (label, colour, symbol). The one definition: the map's script
     "deployment": ("Deployment", "#D55E00", "route"),
 }
 KIND_COLOURS = {kind: colour for kind, (_, colour, _) in KINDS.items()}
+# The symbols' outlines in a 22×22 box, as geo/static/asm_map.js draws them on the map.
+SYMBOL_SHAPES = {
+    "circle": '<circle cx="11" cy="11" r="8"/>',
+    "diamond": '<polygon points="11,1.5 20.5,11 11,20.5 1.5,11"/>',
+    "square": '<rect x="3" y="3" width="16" height="16"/>',
+    "triangle": '<polygon points="11,2 20.5,19.5 1.5,19.5"/>',
+    "star": '<polygon points="11,1.5 13.6,8 20.5,8.3 15.1,12.6 17,19.5 11,15.6 5,19.5 6.9,12.6 1.5,8.3 8.4,8"/>',
+    "down": '<polygon points="1.5,2.5 20.5,2.5 11,20"/>',
+    "hexagon": '<polygon points="6,2 16,2 21,11 16,20 6,20 1,11"/>',
+    "cross": '<polygon points="8,1.5 14,1.5 14,8 20.5,8 20.5,14 14,14 14,20.5 8,20.5 8,14 1.5,14 1.5,8 8,8"/>',
+    "pentagon": '<polygon points="11,1.5 20.5,8.4 16.9,19.8 5.1,19.8 1.5,8.4"/>',
+    "bowtie": '<polygon points="1.5,2.5 11,8.5 20.5,2.5 20.5,19.5 11,13.5 1.5,19.5"/>',
+    "route": '<line x1="1" y1="11" x2="21" y2="11" stroke-dasharray="5 3" stroke-width="3.5"/>',
+}
+HOLLOW_STATUSES = ("planned", "pending", "unconfirmed")  # not (yet) known to have happened: drawn hollow
+NUMBER_KINDS = ("deployment", "visit", "mission")  # the kinds that can carry personnel
+NOT_STATED = "not stated"
+RANGE_NOTE = "(range; day not stated)"
+TERRITORY_NOTE = "(territory level: the area, not a site)"
+COUNTRIES_LISTED = 3  # more actors than this read "27 countries" in short text
 
 
 def _text(value) -> str:
@@ -38,48 +73,34 @@ def _text(value) -> str:
     return str(value)
 
 
-def display_properties(row, country_names: dict[str, str] | None = None) -> dict:
-    """What a popup or tooltip shows of one record (raw text: the browser escapes it).
-
-    `country_names` (ISO3 -> name) saves a pycountry look-up per record when many are shown.
-    """
-    personnel = None if pd.isna(row.personnel) else int(row.personnel)
-    where = _text(row.place) or "not stated"
-    if row.kind == "deployment" and row.presence in ("announced", "under way") and where != "not stated":
-        where = f"bound for {where}"
-    if row.geo_precision == "territory":
-        where += " (territory level: the area, not a site)"
-    actors = [code for code in _text(row.actor_iso3).split(";") if code]
-    name_of = country_names.get if country_names is not None else (lambda code: None)
-    return {
-        "record_id": row.record_id,
-        "kind": row.kind,
-        "title": row.title,
-        "status": row.status,
-        "status_label": STATUS_LABELS.get(row.status, row.status),
-        "when": format_when(row.date, row.date_latest)
-        + (" (range; day not stated)" if row.date_latest else "")
-        + (f", until {row.date_end.isoformat()}" if getattr(row, "date_end", None) else ""),
-        "where": where,
-        "participants": _text(row.participants),
-        "actor": ", ".join(name_of(code) or country_name(code) for code in actors),
-        "personnel": personnel,
-        "personnel_note": _text(row.personnel_note),
-        "purpose": _text(row.purpose),
-        "personnel_announced": number_text(row.personnel_announced),
-        "personnel_deployed": number_text(row.personnel_deployed),
-        "presence": _text(row.presence),
-        "source": row.source,
-        "source_quote": row.source_quote,
-        "sources_label": sources_text(row),
-        "grade": f"{row.reliability} (Admiralty: source {row.reliability[0]}, information {row.reliability[1:]})",
-        "conflict": _text(row.conflict),
-        "curation_note": _text(row.curation_note),
-        "change": _text(getattr(row, "change", "")),
-    }
+def _day(value) -> dt.date | None:
+    """A date from the view (a date, a timestamp, or None/NaT/NA) as a `datetime.date` or None."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
 
 
-NOT_STATED = "not stated"
+def day_text(day: dt.date, *, year: bool = True) -> str:
+    """'14 Jan 2026' (or '14 Jan')."""
+    return f"{day.day} {day:%b}" + (f" {day.year}" if year else "")
+
+
+def span_text(first: dt.date, last: dt.date, *, year: bool = True) -> str:
+    """Two days as one span, shortest first: '15–17 Jan 2026', '30 Jan – 2 Feb 2026', '30 Dec 2025 – 2 Jan 2026'."""
+    if first == last:
+        return day_text(first, year=year)
+    tail = f" {last.year}" if year else ""
+    if first.year != last.year:
+        return f"{day_text(first, year=True)} – {day_text(last, year=True)}"
+    if first.month == last.month:
+        return f"{first.day}–{last.day} {last:%b}{tail}"
+    return f"{first.day} {first:%b} – {last.day} {last:%b}{tail}"
 
 
 def number_text(value) -> str:
@@ -94,6 +115,196 @@ def sources_text(row) -> str:
     return f"{'; '.join(ids)} ({origins} independent origin{'s' if origins != 1 else ''})"
 
 
+def actor_codes(row) -> list[str]:
+    """The ISO3 codes of a record's actor countries, in the data's order."""
+    return [code for code in _text(getattr(row, "actor_iso3", "")).split(";") if code]
+
+
+@dataclass(frozen=True)
+class RecordText:
+    """What every surface says about one record, worked out once (`record_text`).
+
+    The day fields are what the timeline draws: `first_day`..`last_day` is the day, or the range
+    inside which the unstated day lies; `end_day` is a departure or the end of an event that lasted;
+    `is_present` marks a contingent still on the ground (its window runs on to the as-of date).
+    """
+
+    record_id: str
+    kind: str
+    kind_label: str
+    colour: str
+    symbol: str
+    title: str
+    when: str  # '14 Jan 2026', '15–17 Jan 2026 (range; day not stated)', 'arrived 16 Jan 2026 until 18 Jan 2026'
+    when_short: str  # the table's: '14 Jan', '15–17 Jan (range)', 'from 14 Jan', '16–18 Jan'
+    first_day: dt.date | None
+    last_day: dt.date | None
+    end_day: dt.date | None
+    is_present: bool
+    where: str  # the place, 'not stated', or with the territory-level note
+    who: str  # actor country names, ', '-separated; '' when the record names none
+    who_short: str  # up to three names, else 'N countries'
+    countries: tuple[str, ...]  # the actor country names, in the data's order
+    participants: str  # the curators' list, '; '-separated
+    presence: str
+    announced: str  # digits or 'not stated'
+    deployed: str
+    number: str  # '15 deployed; 13 announced', 'not stated', or '' for a kind that carries no number
+    status: str
+    status_label: str
+    is_hollow: bool  # planned, pending or unconfirmed: not (yet) known to have happened
+    grade: str  # the Admiralty code, e.g. 'B2'
+    grade_text: str  # 'B2 (Admiralty: source B, information 2)'
+    sources: str  # 'id1; id2 (2 independent origins)'
+    source_count: int
+    conflict: str  # '' when the sources agree
+    change: str
+
+
+def _when(row, first, latest, end) -> tuple[str, str, bool]:
+    """(when, when_short, is_present) of a record; see RecordText."""
+    if first is None:
+        return NOT_STATED, NOT_STATED, False
+    presence = _text(getattr(row, "presence", ""))
+    day = span_text(first, latest or first) + (f" {RANGE_NOTE}" if latest else "")
+    short = span_text(first, latest or first, year=False) + (" (range)" if latest else "")
+    if presence == PRESENCE_THERE:  # dated by its arrival (geo.asof: arrived claims date a presence)
+        return f"arrived {day}, no departure reported", f"from {short}", True
+    if presence == PRESENCE_LEFT and end is not None:
+        # Only an `arrived` claim dates an arrival; a contingent reported only as announced or
+        # dispatched and then as left is dated by that earlier report, so it reads "from".
+        verb = "arrived" if _text(getattr(row, "date_status", "")) == "arrived" else "from"
+        return f"{verb} {day} until {day_text(end)} (left)", span_text(first, end, year=False), False
+    if presence == PRESENCE_UNDER_WAY:
+        return f"dispatched {day}", short, False
+    if end is not None and end > (latest or first):  # an event that lasted, e.g. an operation
+        return f"{day} until {day_text(end)}", span_text(first, end, year=False), False
+    return day, short, False
+
+
+def _number(row, kind: str) -> tuple[str, str, str]:
+    """(announced, deployed, number) texts: digits or 'not stated'; number '' for a kind without one."""
+    announced_value = getattr(row, "personnel_announced", None)
+    deployed_value = getattr(row, "personnel_deployed", None)
+    announced, deployed = number_text(announced_value), number_text(deployed_value)
+    stated = [
+        f"{text} {label}" for text, label in ((deployed, "deployed"), (announced, "announced")) if text != NOT_STATED
+    ]
+    if not stated:
+        return announced, deployed, (NOT_STATED if kind == "deployment" else "")
+    if kind not in NUMBER_KINDS:  # the validator keeps numbers off these; never show one that slipped in as a fact
+        return announced, deployed, ""
+    unstated = [f"{label} {NOT_STATED}" for text, label in ((deployed, "deployed"), (announced, "announced"))
+                if text == NOT_STATED]  # fmt: skip
+    return announced, deployed, "; ".join(stated + (unstated if kind == "deployment" else []))
+
+
+def record_text(row, country_names: dict[str, str] | None = None) -> RecordText:
+    """One row of the as-of view (a named tuple or a pandas row) as the words every surface shows.
+
+    `country_names` (ISO3 -> name) saves a pycountry look-up per record when many are shown.
+    """
+    kind = _text(row.kind)
+    label, colour, symbol = KINDS.get(kind, (kind.capitalize(), "#555555", "circle"))
+    first, latest, end = _day(row.date), _day(getattr(row, "date_latest", None)), _day(getattr(row, "date_end", None))
+    if latest is not None and first is not None and latest <= first:
+        latest = None
+    when, when_short, is_present = _when(row, first, latest, end)
+    where = _text(row.place) or NOT_STATED
+    presence = _text(getattr(row, "presence", ""))
+    if kind == "deployment" and presence in (PRESENCE_ANNOUNCED, PRESENCE_UNDER_WAY) and where != NOT_STATED:
+        where = f"bound for {where}"
+    if _text(getattr(row, "geo_precision", "")) == "territory":
+        where += f" {TERRITORY_NOTE}"
+    codes = actor_codes(row)
+    names = [(country_names or {}).get(code) or country_name(code) for code in codes]
+    who_short = ", ".join(names) if len(names) <= COUNTRIES_LISTED else f"{len(names)} countries"
+    announced, deployed, number = _number(row, kind)
+    status = _text(row.status)
+    reliability = _text(row.reliability)
+    grade_text = (
+        f"{reliability} (Admiralty: source {reliability[0]}, information {reliability[1:]})" if reliability else ""
+    )
+    return RecordText(
+        record_id=_text(row.record_id),
+        kind=kind,
+        kind_label=label,
+        colour=colour,
+        symbol=symbol,
+        title=_text(row.title),
+        when=when,
+        when_short=when_short,
+        first_day=first,
+        last_day=latest or first,
+        end_day=end,
+        is_present=is_present,
+        where=where,
+        who=", ".join(names),
+        who_short=who_short,
+        countries=tuple(names),
+        participants="; ".join(p for p in _text(getattr(row, "participants", "")).split(";") if p),
+        presence=presence,
+        announced=announced,
+        deployed=deployed,
+        number=number,
+        status=status,
+        status_label=STATUS_LABELS.get(status, status),
+        is_hollow=status in HOLLOW_STATUSES,
+        grade=reliability,
+        grade_text=grade_text,
+        sources=sources_text(row),
+        source_count=int(row.source_count),
+        conflict=_text(getattr(row, "conflict", "")),
+        change=_text(getattr(row, "change", "")),
+    )
+
+
+def display_properties(row, country_names: dict[str, str] | None = None) -> dict:
+    """What a popup or tooltip shows of one record (raw text: the browser escapes it), from `record_text`.
+
+    `country_names` (ISO3 -> name) saves a pycountry look-up per record when many are shown.
+    """
+    shown = record_text(row, country_names)
+    personnel = getattr(row, "personnel", None)
+    return {
+        "record_id": shown.record_id,
+        "kind": shown.kind,
+        "kind_label": shown.kind_label,
+        "title": shown.title,
+        "status": shown.status,
+        "status_label": shown.status_label,
+        "when": shown.when,
+        "where": shown.where,
+        "participants": _text(getattr(row, "participants", "")),
+        "actor": shown.who,
+        "personnel": None if personnel is None or pd.isna(personnel) else int(personnel),
+        "personnel_note": _text(getattr(row, "personnel_note", "")),
+        "purpose": _text(getattr(row, "purpose", "")),
+        "personnel_announced": shown.announced,
+        "personnel_deployed": shown.deployed,
+        "number": shown.number,
+        "presence": shown.presence,
+        "source": _text(getattr(row, "source", "")),
+        "source_quote": _text(getattr(row, "source_quote", "")),
+        "sources_label": shown.sources,
+        "grade": shown.grade_text,
+        "conflict": shown.conflict,
+        "curation_note": _text(getattr(row, "curation_note", "")),
+        "change": shown.change,
+    }
+
+
+def symbol_svg(kind: str, *, hollow: bool = False, size: int = 14) -> str:
+    """The kind's map symbol as a small inline SVG (decorative: the label beside it says the kind)."""
+    _, colour, shape = KINDS.get(kind, ("", "#555555", "circle"))
+    fill = "#ffffff" if hollow else colour
+    stroke = colour if hollow or shape == "route" else "#1a1a1a"
+    return (
+        f'<svg class="asm-symbol" width="{size}" height="{size}" viewBox="0 0 22 22" aria-hidden="true" focusable="false">'
+        f'<g fill="{fill}" stroke="{stroke}" stroke-width="{3 if hollow else 1.5}">{SYMBOL_SHAPES[shape]}</g></svg>'
+    )
+
+
 CARD_CLASS = "asm-card"  # each record: <article class="asm-card" data-record-id="…">
 
 
@@ -105,40 +316,43 @@ def _e(value) -> str:
 
 def record_card_html(row) -> str:
     """One record: when, kind, status, grade; title; where, who, numbers; disagreements; quote; sources."""
-    when = format_when(row.date, row.date_latest) + (" (range)" if row.date_latest else "")
-    if row.date_end:
-        when += f", until {row.date_end.isoformat()}"
-    change = getattr(row, "change", None)
+    shown = record_text(row)
+    change = shown.change
     badge = f' · <strong class="asm-change">{_e(change.upper())}</strong>' if change and change != CHANGE_NONE else ""
     meta = (
-        f"<strong>{_e(when)}</strong> · {_e(row.kind)} · status: <em>{_e(STATUS_LABELS.get(row.status, row.status))}</em>"
-        f" · grade <strong>{_e(row.reliability)}</strong>{badge}"
+        f"<strong>{_e(shown.when)}</strong> · {_e(shown.kind_label)} · status: <em>{_e(shown.status_label)}</em>"
+        f" · grade <strong>{_e(shown.grade)}</strong>{badge}"
     )
     facts = []
-    if row.summary:
-        facts.append(_e(row.summary))
-    place = row.place if isinstance(row.place, str) and row.place else None
-    facts.append("Where: " + (_e(place) if place else "<em>not stated (not on the map)</em>"))
-    if row.participants:
-        facts.append("Who: " + _e("; ".join(row.participants.split(";"))))
-    if row.kind == "deployment":
-        facts.append(f"Where now: <strong>{_e(row.presence)}</strong>")
-        note = f" ({_e(row.personnel_note)})" if row.personnel_note else ""
+    summary = _text(getattr(row, "summary", ""))
+    if summary:
+        facts.append(_e(summary))
+    facts.append("Where: " + (_e(shown.where) if _text(row.place) else f"<em>{_e(NOT_STATED)} (not on the map)</em>"))
+    if shown.who:
+        facts.append("Countries: " + _e(shown.who))
+    if shown.participants:
+        facts.append("Who: " + _e(shown.participants))
+    if shown.kind == "deployment":
+        note = _text(getattr(row, "personnel_note", ""))
+        facts.append(f"Where now: <strong>{_e(shown.presence)}</strong>")
         facts.append(
-            f"Announced: <strong>{_e(number_text(row.personnel_announced))}</strong> · "
-            f"deployed: <strong>{_e(number_text(row.personnel_deployed))}</strong>{note}"
+            f"Announced: <strong>{_e(shown.announced)}</strong> · "
+            f"deployed: <strong>{_e(shown.deployed)}</strong>" + (f" ({_e(note)})" if note else "")
         )
-    if row.conflict:
-        facts.append(f'<span class="asm-differ">⚠ <strong>Sources differ:</strong> {_e(row.conflict)}</span>')
-    caption = f"Sources: {_e(sources_text(row))} · quote from {_e(row.source)}"
-    if row.curation_note:
-        caption += f" · Curation note: {_e(row.curation_note)}"
+    elif shown.number:
+        facts.append(f"Personnel: <strong>{_e(shown.number)}</strong>")
+    if shown.conflict:
+        facts.append(f'<span class="asm-differ">⚠ <strong>Sources differ:</strong> {_e(shown.conflict)}</span>')
+    caption = f"Sources: {_e(shown.sources)} · quote from {_e(getattr(row, 'source', ''))}"
+    curation_note = _text(getattr(row, "curation_note", ""))
+    if curation_note:
+        caption += f" · Curation note: {_e(curation_note)}"
     return (
-        f'<article class="{CARD_CLASS}" data-record-id="{_e(row.record_id)}">'
+        f'<article class="{CARD_CLASS}" data-record-id="{_e(shown.record_id)}">'
         f'<p class="asm-card-meta">{meta}</p>'
-        f"<h4>{_e(row.title)}</h4>"
+        f"<h4>{_e(shown.title)}</h4>"
         f"<p>{'<br>'.join(facts)}</p>"
-        f"<blockquote>{_e(row.source_quote)}</blockquote>"
+        f"<blockquote>{_e(getattr(row, 'source_quote', ''))}</blockquote>"
         f'<p class="asm-card-caption">{caption}</p>'
         "</article>"
     )
