@@ -6,11 +6,15 @@ popups, labels) is `static/asm_map.js`, which reads these properties.
 
 from __future__ import annotations
 
+import re
 from collections import namedtuple
 
 import folium
+import geopandas as gpd
+import numpy as np
 import pandas as pd
-from shapely.geometry import mapping
+import shapely
+from shapely.geometry import LineString, mapping
 
 from geo.asof import (
     CHANGE_NONE,
@@ -20,17 +24,113 @@ from geo.asof import (
     PRESENCE_UNDER_WAY,
     country_name,
 )  # fmt: skip
-from geo.display import KIND_COLOURS, display_properties
+from geo.display import KIND_COLOURS, NOT_STATED, display_properties
 from geo.geometry import deployment_routes, record_geometries
 from geo.leaflet import RecordGeoJson
-from geo.projection import project
+from geo.projection import framed_parts, from_web_mercator, project, to_web_mercator
 
-ROUTE_STYLES = {  # what a deployment's route says: announced, under way, there (solid), left (faint)
-    PRESENCE_ANNOUNCED: {"weight": 2, "opacity": 0.9, "dashArray": "2 6"},
-    PRESENCE_UNDER_WAY: {"weight": 3, "opacity": 0.9, "dashArray": "8 6"},
-    PRESENCE_THERE: {"weight": 3, "opacity": 0.9},
-    PRESENCE_LEFT: {"weight": 2, "opacity": 0.4, "dashArray": "1 5"},
+ROUTE_STYLES = {  # what a deployment's route says by its dashes: announced, under way, there (solid), left (faint)
+    PRESENCE_ANNOUNCED: {"opacity": 0.95, "dashArray": "1 7", "lineCap": "round"},
+    PRESENCE_UNDER_WAY: {"opacity": 0.95, "dashArray": "10 6"},
+    PRESENCE_THERE: {"opacity": 0.95},
+    PRESENCE_LEFT: {"opacity": 0.45, "dashArray": "1 7", "lineCap": "round"},
 }
+ROUTE_WEIGHT = {True: 4.5, False: 2.0}  # by whether the contingent's number is stated: thick, or thin
+
+# Routes that share a start or run together are bowed apart: each gets a sideways bow (a share of its
+# own length, peaking half-way) chosen so that little of it runs within ROUTE_CLEARANCE of a route
+# already placed. Schematic anyway (the legend says so): the bow never moves either end.
+ROUTE_BOWS = (0.0, 0.08, -0.08, 0.16, -0.16, 0.24, -0.24)
+ROUTE_CLEARANCE = 0.035  # share of the longer route's length
+ROUTE_OVERLAP_OK = 0.1  # share of a route's inner points allowed within the clearance of another
+
+
+def short_place_name(name: str) -> str:
+    """A place's name as its map label: without the bracketed codes and notes (airport codes, old names)."""
+    return re.sub(r"\s+", " ", re.sub(r"\s*\([^)]*\)", "", name or "")).strip() or (name or "")
+
+
+def route_label(props: dict) -> str:
+    """'Germany · 15', 'Denmark · not stated': who, and how many where a source states it."""
+    number = NOT_STATED if props["personnel"] is None else str(props["personnel"])
+    return f"{props['actor'] or 'Country not stated'} · {number}"
+
+
+def _bowed(coords: np.ndarray, bow: float) -> np.ndarray:
+    """The line bent sideways by `bow` times its chord length, most at the middle, ends fixed."""
+    chord = coords[-1] - coords[0]
+    length = float(np.hypot(*chord))
+    if bow == 0 or length == 0:
+        return coords
+    normal = np.array([-chord[1], chord[0]]) / length
+    along = np.linspace(0.0, 1.0, len(coords))
+    return coords + np.outer(np.sin(np.pi * along) * bow * length, normal)
+
+
+def _overlap(candidate: np.ndarray, placed: list[np.ndarray], clearance: float) -> float:
+    """Share of the candidate's inner points lying within `clearance` of any placed line."""
+    inner = candidate[len(candidate) // 8 : len(candidate) - len(candidate) // 8]
+    if not placed or len(inner) == 0:
+        return 0.0
+    near = np.zeros(len(inner), dtype=bool)
+    for other in placed:
+        distances = shapely.distance(shapely.points(inner), LineString(other)) if len(other) > 1 else None
+        if distances is not None:
+            near |= distances < clearance
+    return float(near.mean())
+
+
+def separate_routes(lines: list, view: str) -> list:
+    """The routes bowed apart where they share a start or run together (see ROUTE_BOWS), in the order given.
+
+    Worked out in the plane the map is drawn in (Web Mercator metres, or the polar view's units), so
+    the separation is what a reader sees."""
+    planar = []
+    for line in lines:
+        coords = np.asarray(line.coords, dtype=float) if line is not None and not line.is_empty else None
+        if coords is not None and view == "mercator":
+            coords = to_web_mercator(coords[:, 0], coords[:, 1])
+        planar.append(coords)
+    placed, out = [], []
+    for line, coords in zip(lines, planar):
+        if coords is None or len(coords) < 2 or not np.hypot(*(coords[-1] - coords[0])):
+            out.append(line)
+            continue
+        length = float(np.hypot(*(coords[-1] - coords[0])))
+        best, best_overlap = coords, None
+        for bow in ROUTE_BOWS:
+            candidate = _bowed(coords, bow)
+            overlap = _overlap(candidate, placed, ROUTE_CLEARANCE * length)
+            if best_overlap is None or overlap < best_overlap - 1e-9:
+                best, best_overlap = candidate, overlap
+            if overlap <= ROUTE_OVERLAP_OK:
+                break
+        placed.append(best)
+        drawn = from_web_mercator(best[:, 0], best[:, 1]) if view == "mercator" else best
+        out.append(LineString(drawn))
+    return out
+
+
+def _label_point(outline, lat: float, lon: float, view: str) -> list[float] | None:
+    """Where an area's name goes, as Leaflet [lat, lng]: a point inside the largest of its framed parts
+    (mainland Norway, not Svalbard)."""
+    parts = framed_parts(outline, lat, lon) if outline is not None else None
+    if parts is None or parts.is_empty:
+        return None
+    largest = max(getattr(parts, "geoms", [parts]), key=lambda part: part.area)
+    point = project(gpd_points([largest.representative_point()]), view).geometry.iloc[0]
+    return [float(point.y), float(point.x)]
+
+
+def gpd_points(points) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(geometry=points, crs=4326)
+
+
+def feature_properties(row, names: dict[str, str]) -> dict:
+    """display_properties, and what the map marks without text: a date that is only a range."""
+    props = display_properties(row, names)
+    props["is_date_range"] = bool(row.date_latest)
+    return props
 
 
 def _changed_class(properties: list[dict]) -> str:
@@ -74,7 +174,7 @@ def record_features(view_records: pd.DataFrame, outlines: dict, view: str) -> di
     for place_id, group in territories.groupby("place_id", sort=False):
         colour = KIND_COLOURS["deployment" if (group["kind"] == "deployment").any() else group["kind"].iloc[0]]
         ids = list(group["record_id"])
-        shown = [display_properties(row, names) for row in display_rows(group)]
+        shown = [feature_properties(row, names) for row in display_rows(group)]
         features.append(
             {
                 "type": "Feature",
@@ -83,6 +183,12 @@ def record_features(view_records: pd.DataFrame, outlines: dict, view: str) -> di
                     "record_id": ";".join(ids),
                     "kind": "territory",
                     "place_id": place_id,
+                    "place_name": short_place_name(group["place"].iloc[0]),
+                    "outline_iso3": group["outline_iso3"].iloc[0],
+                    "label_latlng": _label_point(
+                        outlines.get(group["outline_iso3"].iloc[0]), group["lat"].iloc[0], group["lon"].iloc[0], view
+                    ),
+                    "is_date_range": any(bool(p["is_date_range"]) for p in shown),
                     "records": shown,
                     "style": {
                         "color": colour,
@@ -95,20 +201,30 @@ def record_features(view_records: pd.DataFrame, outlines: dict, view: str) -> di
             }
         )
     routes = project(deployment_routes(view_records), view)
-    for row, geometry in zip(display_rows(routes), routes.geometry.values):
-        props = display_properties(row, names)
+    for row, geometry in zip(display_rows(routes), separate_routes(list(routes.geometry.values), view)):
+        props = feature_properties(row, names)
+        stated = props["personnel"] is not None
+        props["label"] = route_label(props)
+        props["is_number_stated"] = stated
+        props["is_destination_territory"] = row.geo_precision == "territory"
         props["style"] = {
             "color": KIND_COLOURS["deployment"],
+            "weight": ROUTE_WEIGHT[stated],
             **ROUTE_STYLES.get(row.presence, ROUTE_STYLES[PRESENCE_ANNOUNCED]),
             "className": f"asm-route asm-{row.presence.replace(' ', '-')} asm-rec-{row.record_id}"
+            + ("" if stated else " asm-unstated")
             + _changed_class([props]),
         }
         features.append({"type": "Feature", "geometry": _geometry(geometry), "properties": props})
     points = shaped[shaped["geo_precision"].isin(["site", "city"])]
-    slots = points.groupby(["lat", "lon"]).cumcount()
-    for row, geometry, slot in zip(display_rows(points), points.geometry.values, slots):
-        props = display_properties(row, names)
-        props["slot"] = int(slot)
+    place_keys = points["place_id"].where(points["place_id"].notna() & (points["place_id"] != ""), points["place"])
+    slots = points.groupby(place_keys, sort=False).cumcount()
+    sizes = points.groupby(place_keys, sort=False)["record_id"].transform("size")
+    for row, geometry, slot, size, key in zip(display_rows(points), points.geometry.values, slots, sizes, place_keys):
+        props = feature_properties(row, names)
+        props["place_id"] = key  # the records at one place form one group, drawn at it and labelled once
+        props["place_name"] = short_place_name(row.place)
+        props["slot"], props["slots"] = int(slot), int(size)
         features.append({"type": "Feature", "geometry": _geometry(geometry), "properties": props})
     return {"type": "FeatureCollection", "features": features}
 

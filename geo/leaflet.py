@@ -23,6 +23,7 @@ from folium.utilities import get_obj_in_upper_tree
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
+from geo.display import KINDS
 from geo.geometry import outlines_by_iso3
 from geo.projection import frame_bounds, graticule, project, to_leaflet_bounds
 from geo.views import VIEWS
@@ -152,7 +153,10 @@ class OutlineLayer(folium.map.Layer):
 
 
 class MapSupport(MacroElement):
-    """Our CSS and JavaScript helpers, the legend control, and `window.asmMap` for tests."""
+    """Our CSS and JavaScript helpers, the legend control, and `window.asmMap` for tests.
+
+    The kinds reach the script from geo.display.KINDS (`window.asm.setKinds`), so labels, colours and
+    symbol names are defined once; the script keeps only each symbol's SVG geometry."""
 
     _template = Template(
         """
@@ -166,6 +170,7 @@ class MapSupport(MacroElement):
           }
         })();
         {{ this.js }}
+        window.asm.setKinds({{ this.kinds | tojson }});
         window.asmMap = {{ this._parent.get_name() }};
         window.asmView = {{ this.view | tojson }};
         window.asmFrame = {{ this.bounds | tojson }};
@@ -187,6 +192,10 @@ class MapSupport(MacroElement):
         self.css = read_static("asm_map.css")
         self.js = read_static("asm_map.js")
         self.view = view
+        self.kinds = [  # a list: the legend keeps KINDS' order (tojson sorts an object's keys)
+            {"kind": kind, "label": label, "colour": colour, "shape": shape}
+            for kind, (label, colour, shape) in KINDS.items()
+        ]
 
     def render(self, **kwargs) -> None:
         render_as_text(self, **kwargs)
@@ -216,7 +225,7 @@ def label_points(land: gpd.GeoDataFrame, names: dict[str, str]) -> list[dict]:
         row = land[land["iso3"] == iso3]
         if not row.empty:
             point = row.geometry.iloc[0].representative_point()
-            labels.append({"lat": point.y, "lon": point.x, "text": text})
+            labels.append({"lat": point.y, "lon": point.x, "text": text, "iso3": iso3})
     return labels
 
 

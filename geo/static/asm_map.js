@@ -1,22 +1,15 @@
-/* Arctic Situation Map: marker shapes, popups and tooltips drawn from feature properties.
-   Every record text is set with textContent, never as HTML, so no record can inject markup. */
+/* Arctic Situation Map: symbols, labels, popups, tooltips, legend, framing and selection.
+   Every record text is set with textContent, never as HTML, so no record can inject markup.
+   The kinds (label, colour, symbol name) come from geo.display.KINDS through setKinds; only the
+   symbols' SVG geometry is defined here. */
 (function () {
   if (window.asm) { return; }
-  var KINDS = {
-    meeting: {label: "Meeting", colour: "#0072B2", shape: "circle"},
-    agreement: {label: "Agreement", colour: "#009E73", shape: "diamond"},
-    announcement: {label: "Announcement", colour: "#E69F00", shape: "square"},
-    statement: {label: "Statement", colour: "#CC79A7", shape: "triangle"},
-    assessment: {label: "Assessment", colour: "#56B4E9", shape: "star"},
-    threat: {label: "Threat", colour: "#000000", shape: "down"},
-    visit: {label: "Visit", colour: "#0072B2", shape: "hexagon"},
-    mission: {label: "Mission", colour: "#D55E00", shape: "pentagon"},
-    exercise: {label: "Exercise", colour: "#D55E00", shape: "bowtie"},
-    protest: {label: "Protest", colour: "#CC79A7", shape: "cross"},
-    deployment: {label: "Deployment", colour: "#D55E00", shape: "route"}
-  };
+  var KINDS = {};  // kind: {label, colour, shape}, filled by setKinds before any record is drawn
   var OPEN_STATUSES = {planned: true, pending: true, unconfirmed: true};
-  var SLOTS_PER_ROW = 4;  // same-place markers per row
+  var CELL = 24;  // px between the centres of two symbols grouped at one place
+  var LABEL_GAPS = [3, 9, 16, 26, 38, 52, 70, 92, 120, 150];  // px from a label's anchor, nearest first
+  var ROUTE_STOPS = [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.2, 0.8, 0.14, 0.86];  // along a route
+  var LEADER_FROM = 7;  // px: a label farther than this from its anchor gets a leader line
   var SHAPES = {
     circle: '<circle cx="11" cy="11" r="8"/>',
     diamond: '<polygon points="11,1.5 20.5,11 11,20.5 1.5,11"/>',
@@ -30,23 +23,36 @@
     bowtie: '<polygon points="1.5,2.5 11,8.5 20.5,2.5 20.5,19.5 11,13.5 1.5,19.5"/>',
     route: '<line x1="1" y1="11" x2="21" y2="11" stroke-dasharray="5 3" stroke-width="3.5"/>'
   };
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var state = {map: null, selected: [], baseLabels: [], pending: false, halos: null, framing: null};
+
+  function kindOf(kind) {
+    return KINDS[kind] || {label: kind, colour: "#1a1a1a", shape: "circle"};
+  }
 
   function svg(kind, isOpen) {
-    var style = KINDS[kind] || KINDS.meeting;
+    var style = kindOf(kind);
+    var shape = SHAPES[style.shape] ? style.shape : "circle";
     var fill = isOpen ? "#ffffff" : style.colour;
-    var stroke = style.shape === "route" ? style.colour : (isOpen ? style.colour : "#1a1a1a");
+    var stroke = shape === "route" ? style.colour : (isOpen ? style.colour : "#1a1a1a");
     var width = isOpen ? 3 : 1.5;
     /* A hollow symbol's light colour alone is faint on the pale land and sea: a dark rim under it. */
-    var rim = isOpen && style.shape !== "route" ?
-      '<g fill="none" stroke="#1a1a1a" stroke-width="5">' + SHAPES[style.shape] + '</g>' : "";
+    var rim = isOpen && shape !== "route" ?
+      '<g fill="none" stroke="#1a1a1a" stroke-width="5">' + SHAPES[shape] + '</g>' : "";
     return '<svg xmlns="http://www.w3.org/2000/svg" width="22" height="22" viewBox="0 0 22 22" aria-hidden="true">' + rim +
-      '<g fill="' + fill + '" stroke="' + stroke + '" stroke-width="' + width + '">' + SHAPES[style.shape] + '</g></svg>';
+      '<g fill="' + fill + '" stroke="' + stroke + '" stroke-width="' + width + '">' + SHAPES[shape] + '</g></svg>';
   }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
     if (text !== undefined && text !== null && text !== "") { node.textContent = String(text); }
+    return node;
+  }
+
+  function svgEl(tag, attributes) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attributes).forEach(function (name) { node.setAttribute(name, attributes[name]); });
     return node;
   }
 
@@ -60,8 +66,7 @@
   function recordBlock(p) {
     var block = el("div", "asm-record");
     block.appendChild(el("div", "asm-title", p.title));
-    var kind = KINDS[p.kind] ? KINDS[p.kind].label : p.kind;
-    block.appendChild(el("div", "asm-meta", kind + " · " + p.status_label));
+    block.appendChild(el("div", "asm-meta", kindOf(p.kind).label + " · " + p.status_label));
     var table = el("table", "asm-facts");
     row(table, "When", p.when);
     row(table, "Where", p.where);
@@ -86,6 +91,10 @@
     block.appendChild(el("div", "asm-source", "Sources: " + p.sources_label));
     if (p.curation_note) { block.appendChild(el("div", "asm-note", "Curation note: " + p.curation_note)); }
     return block;
+  }
+
+  function recordIds(p) {
+    return (p.records || [p]).map(function (r) { return String(r.record_id); });
   }
 
   function framePadding(map, bounds) {
@@ -113,9 +122,345 @@
     return {paddingTopLeft: best.paddingTopLeft, paddingBottomRight: best.paddingBottomRight, animate: false};
   }
 
+  /* ------------------------------------------------------------------ geometry of boxes (container px) */
+
+  function box(x1, y1, x2, y2) { return {x1: x1, y1: y1, x2: x2, y2: y2}; }
+  function grow(b, by) { return box(b.x1 - by, b.y1 - by, b.x2 + by, b.y2 + by); }
+  function overlapArea(a, b) {
+    var w = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1), h = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
+    return w > 0 && h > 0 ? w * h : 0;
+  }
+  function nearestOn(b, x, y) {  // the point of box b nearest to (x, y)
+    return [Math.max(b.x1, Math.min(x, b.x2)), Math.max(b.y1, Math.min(y, b.y2))];
+  }
+  function distance(a, b) { return Math.sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1])); }
+
+  /* Where a symbol sits in its place's group: rows of `cols` centred on the place, the last row centred too. */
+  function gridOffset(slot, slots) {
+    var cols = Math.ceil(Math.sqrt(slots)), rows = Math.ceil(slots / cols);
+    var r = Math.floor(slot / cols), c = slot % cols;
+    var inRow = r === rows - 1 ? slots - r * cols : cols;
+    return [(c - (inRow - 1) / 2) * CELL, (r - (rows - 1) / 2) * CELL];
+  }
+  function gridSize(slots) {
+    var cols = Math.ceil(Math.sqrt(slots));
+    return [cols * CELL, Math.ceil(slots / cols) * CELL];
+  }
+
+  /* Candidate boxes of size (w, h) around an anchor box, nearest first: beside, above, below, corners. */
+  function aroundBox(anchor, w, h, gaps) {
+    var out = [], cx = (anchor.x1 + anchor.x2) / 2, cy = (anchor.y1 + anchor.y2) / 2;
+    gaps.forEach(function (d) {
+      var e = d * 0.72;
+      [[anchor.x2 + d, cy - h / 2], [anchor.x1 - d - w, cy - h / 2], [cx - w / 2, anchor.y1 - d - h],
+       [cx - w / 2, anchor.y2 + d], [anchor.x2 + e, anchor.y1 - e - h], [anchor.x2 + e, anchor.y2 + e],
+       [anchor.x1 - e - w, anchor.y1 - e - h], [anchor.x1 - e - w, anchor.y2 + e]].forEach(function (xy) {
+        out.push(box(xy[0], xy[1], xy[0] + w, xy[1] + h));
+      });
+    });
+    return out;
+  }
+
+  /* Points along a polyline (container px) at the given shares of its length. */
+  function alongPath(points, shares) {
+    var lengths = [0];
+    for (var i = 1; i < points.length; i++) { lengths.push(lengths[i - 1] + distance(points[i - 1], points[i])); }
+    var total = lengths[lengths.length - 1];
+    return shares.map(function (share) {
+      var target = share * total, j = 1;
+      while (j < lengths.length - 1 && lengths[j] < target) { j++; }
+      var span = lengths[j] - lengths[j - 1] || 1, t = (target - lengths[j - 1]) / span;
+      var a = points[j - 1] || points[0], b = points[j] || a;
+      return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
+    });
+  }
+
+  /* ------------------------------------------------------------------ the label layer */
+
+  function labelPane(map) {
+    var pane = map.getPane("asmLabels");
+    if (!pane) {
+      pane = map.createPane("asmLabels");
+      pane.setAttribute("aria-hidden", "true");  // the names repeat what every record's text says
+    }
+    return pane;
+  }
+
+  function clearLabels(map) {
+    var pane = labelPane(map);
+    while (pane.firstChild) { pane.removeChild(pane.firstChild); }
+    return pane;
+  }
+
+  function controlBoxes(map) {
+    var container = map.getContainer(), origin = container.getBoundingClientRect(), out = [];
+    container.querySelectorAll(".leaflet-control").forEach(function (control) {
+      var r = control.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) {
+        out.push(box(r.left - origin.left, r.top - origin.top, r.right - origin.left, r.bottom - origin.top));
+      }
+    });
+    return out;
+  }
+
+  function collect(map) {
+    var groups = {}, areas = [], routes = [];
+    map.eachLayer(function (layer) {
+      var p = layer.feature && layer.feature.properties;
+      if (!p || !p.record_id) { return; }
+      if (layer instanceof L.Marker) {
+        var key = p.place_id || (layer.getLatLng().lat + "," + layer.getLatLng().lng);
+        (groups[key] = groups[key] || {key: key, name: p.place_name || p.where, markers: []}).markers.push(layer);
+      } else if (p.kind === "territory") {
+        areas.push(layer);
+      } else if (p.label !== undefined && layer.getLatLngs) {
+        routes.push(layer);
+      }
+    });
+    return {groups: Object.keys(groups).map(function (key) { return groups[key]; }), areas: areas, routes: routes};
+  }
+
+  /* The symbols of each place as one compact block centred on it; where two places' blocks would
+     overlap at this zoom (Nuuk and its airport), the smaller block moves aside, with a leader line. */
+  function placeGroups(map, groups) {
+    var placed = [];
+    groups.sort(function (a, b) { return b.markers.length - a.markers.length || (a.key < b.key ? -1 : 1); });
+    groups.forEach(function (group) {
+      var slots = group.markers.length, size = gridSize(slots), w = size[0], h = size[1];
+      var at = map.latLngToContainerPoint(group.markers[0].getLatLng());
+      group.anchor = [at.x, at.y];
+      var home = box(at.x - w / 2, at.y - h / 2, at.x + w / 2, at.y + h / 2);
+      var candidates = [home].concat(aroundBox(box(at.x, at.y, at.x, at.y), w, h, [4, 12, 24, 40, 60]));
+      var best = home, bestCost = Infinity;
+      for (var i = 0; i < candidates.length; i++) {
+        var cost = placed.reduce(function (sum, other) { return sum + overlapArea(grow(candidates[i], 1), other); }, 0);
+        if (cost === 0) { best = candidates[i]; break; }
+        if (cost < bestCost) { best = candidates[i]; bestCost = cost; }
+      }
+      group.box = best;
+      placed.push(best);
+      var cx = (best.x1 + best.x2) / 2 - at.x, cy = (best.y1 + best.y2) / 2 - at.y;
+      group.moved = cx !== 0 || cy !== 0;
+      group.markers.sort(function (a, b) { return (a.feature.properties.slot || 0) - (b.feature.properties.slot || 0); });
+      group.markers.forEach(function (marker, slot) {
+        var offset = gridOffset(slot, slots), x = cx + offset[0], y = cy + offset[1];
+        var options = marker.options.icon.options;
+        options.popupAnchor = [x, y - 10];
+        options.tooltipAnchor = [x, y - 10];
+        var icon = marker.getElement();
+        if (icon) {
+          icon.style.marginLeft = (x - 11) + "px";
+          icon.style.marginTop = (y - 11) + "px";
+        }
+      });
+    });
+  }
+
+  function makeLabel(pane, text, forId, variant, isRange) {
+    var label = el("div", "asm-label asm-label-" + variant);
+    label.appendChild(el("span", "asm-label-text", text));
+    if (isRange) { label.appendChild(el("span", "asm-range-badge", "≈")); }
+    label.setAttribute("data-label-for", forId);
+    pane.appendChild(label);
+    return label;
+  }
+
+  function layout(map) {
+    state.pending = false;
+    if (!map._loaded) { return; }
+    var pane = clearLabels(map);
+    var size = map.getSize();
+    var found = collect(map);
+    placeGroups(map, found.groups);
+
+    var hard = controlBoxes(map);  // the zoom buttons, legend, scale and attribution
+    var symbols = found.groups.map(function (group) { return grow(group.box, 1); });
+    var labels = [];  // boxes of the labels placed so far
+    var leaders = svgEl("svg", {"class": "asm-leaders", width: size.x, height: size.y});
+    pane.appendChild(leaders);
+    L.DomUtil.setPosition(leaders, map.containerPointToLayerPoint([0, 0]));
+
+    var items = [];
+    found.groups.forEach(function (group) {
+      items.push({text: group.name, id: group.key, variant: "place", anchor: group.box, point: group.anchor,
+                  moved: group.moved});
+    });
+    var drawnOutlines = {};
+    found.areas.forEach(function (area) {
+      var p = area.feature.properties;
+      drawnOutlines[p.outline_iso3] = true;
+      var at = p.label_latlng ? map.latLngToContainerPoint(p.label_latlng) : null;
+      if (at) { items.push({text: p.place_name, id: p.place_id, variant: "area", centre: [at.x, at.y]}); }
+    });
+    state.baseLabels.forEach(function (base) {
+      if (drawnOutlines[base.iso3]) { return; }  // the drawn area carries the name
+      var at = map.latLngToContainerPoint([base.lat, base.lon]);
+      items.push({text: base.text, id: "territory:" + base.iso3, variant: "area", centre: [at.x, at.y]});
+    });
+    found.routes.forEach(function (route) {
+      var p = route.feature.properties;
+      var points = route.getLatLngs().map(function (latlng) {
+        var at = map.latLngToContainerPoint(latlng);
+        return [at.x, at.y];
+      });
+      items.push({text: p.label, id: p.record_id, variant: "route", path: points, isRange: p.is_date_range});
+    });
+    found.groups.forEach(function (group) {
+      if (group.moved) {  // the block is beside its place: a line from the place to it, and a dot at the place
+        var end = nearestOn(group.box, group.anchor[0], group.anchor[1]);
+        leaders.appendChild(svgEl("line", {x1: group.anchor[0], y1: group.anchor[1], x2: end[0], y2: end[1], "class": "asm-leader"}));
+        leaders.appendChild(svgEl("circle", {cx: group.anchor[0], cy: group.anchor[1], r: 2.5, "class": "asm-place-dot"}));
+      }
+    });
+
+    items.forEach(function (item) { item.el = makeLabel(pane, item.text, item.id, item.variant, item.isRange); });
+    items.forEach(function (item) { item.w = item.el.offsetWidth; item.h = item.el.offsetHeight; });  // one reflow
+
+    var inside = box(2, 2, size.x - 2, size.y - 2);
+    function cost(candidate, own) {
+      var c = 0, padded = grow(candidate, 1);
+      labels.forEach(function (other) { c += 1000 * overlapArea(padded, other); });
+      hard.forEach(function (other) { c += 100 * overlapArea(candidate, other); });
+      symbols.forEach(function (other) { c += 10 * overlapArea(candidate, other); });
+      var area = (candidate.x2 - candidate.x1) * (candidate.y2 - candidate.y1);
+      c += 100 * (area - overlapArea(candidate, inside));  // the part off the map
+      return c;
+    }
+    items.forEach(function (item) {
+      var w = item.w, h = item.h, candidates = [], anchors = [];
+      if (item.variant === "place") {
+        candidates = aroundBox(item.anchor, w, h, LABEL_GAPS);
+        candidates.forEach(function () { anchors.push(null); });
+      } else if (item.variant === "area") {
+        var c = item.centre;
+        candidates.push(box(c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2));
+        aroundBox(box(c[0], c[1], c[0], c[1]), w, h, LABEL_GAPS).forEach(function (b) { candidates.push(b); });
+        candidates.forEach(function () { anchors.push(c); });
+      } else {
+        var stops = item.path.length > 1 ? alongPath(item.path, ROUTE_STOPS) : [item.path[0]];
+        stops.forEach(function (s) { candidates.push(box(s[0] - w / 2, s[1] - h / 2, s[0] + w / 2, s[1] + h / 2)); anchors.push(s); });
+        LABEL_GAPS.forEach(function (gap) {
+          stops.forEach(function (s) {
+            aroundBox(box(s[0], s[1], s[0], s[1]), w, h, [gap]).forEach(function (b) { candidates.push(b); anchors.push(s); });
+          });
+        });
+      }
+      var best = 0, bestCost = Infinity;
+      for (var i = 0; i < candidates.length; i++) {
+        var c2 = cost(candidates[i]);
+        if (c2 === 0) { best = i; bestCost = 0; break; }
+        if (c2 < bestCost) { best = i; bestCost = c2; }
+      }
+      var chosen = candidates[best];
+      labels.push(chosen);
+      item.el.setAttribute("data-clear", bestCost === 0 ? "true" : "false");
+      L.DomUtil.setPosition(item.el, map.containerPointToLayerPoint([chosen.x1, chosen.y1]));
+      var from = anchors[best];
+      if (item.variant === "place") {
+        var centre = [(chosen.x1 + chosen.x2) / 2, (chosen.y1 + chosen.y2) / 2];
+        from = nearestOn(item.anchor, centre[0], centre[1]);
+      }
+      if (from) {
+        var to = nearestOn(chosen, from[0], from[1]);
+        if (distance(from, to) > LEADER_FROM) {
+          leaders.appendChild(svgEl("line", {x1: from[0], y1: from[1], x2: to[0], y2: to[1], "class": "asm-leader asm-leader-" + item.variant}));
+        }
+      }
+    });
+    applySelection(map, false);
+  }
+
+  function schedule(map) {
+    if (state.pending) { return; }
+    state.pending = true;
+    (window.requestAnimationFrame || setTimeout)(function () { layout(map); });
+  }
+
+  /* ------------------------------------------------------------------ selection */
+
+  function drawnLayers(map, ids) {
+    var wanted = {}, out = [];
+    ids.forEach(function (id) { wanted[id] = true; });
+    map.eachLayer(function (layer) {
+      var p = layer.feature && layer.feature.properties;
+      if (p && p.record_id && recordIds(p).some(function (id) { return wanted[id]; })) { out.push(layer); }
+    });
+    return out;
+  }
+
+  function applySelection(map, pan) {
+    var container = map.getContainer();
+    container.querySelectorAll(".asm-selected").forEach(function (node) { node.classList.remove("asm-selected"); });
+    if (!state.halos) {
+      if (!map.getPane("asmHalo")) { map.createPane("asmHalo"); }
+      state.halos = L.layerGroup().addTo(map);
+    }
+    state.halos.clearLayers();
+    var layers = state.selected.length ? drawnLayers(map, state.selected) : [];
+    var bounds = null;
+    layers.forEach(function (layer) {
+      if (layer instanceof L.Marker) {
+        var holder = layer.getElement() && layer.getElement().querySelector(".asm-marker");
+        if (holder) { holder.classList.add("asm-selected"); }
+        bounds = bounds ? bounds.extend(layer.getLatLng()) : L.latLngBounds([layer.getLatLng()]);
+      } else if (layer.getLatLngs) {
+        if (layer._path) { layer._path.classList.add("asm-selected"); }
+        var halo = layer instanceof L.Polygon ?
+          L.polygon(layer.getLatLngs(), {pane: "asmHalo", color: "#1a1a1a", weight: 7, opacity: 0.75, fill: false, interactive: false}) :
+          L.polyline(layer.getLatLngs(), {pane: "asmHalo", color: "#1a1a1a", weight: (layer.options.weight || 3) + 7, opacity: 0.6, interactive: false});
+        halo.addTo(state.halos);
+        var b = layer.getBounds();
+        bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+      }
+    });
+    if (pan && bounds) {
+      var view = map.getBounds(), points = layers.every(function (l) { return l instanceof L.Marker; });
+      if (points ? !view.contains(bounds) : !view.intersects(bounds)) {
+        map._asmFraming = true;  // the page's choice, not the reader moving the map: resizes still reframe
+        map.panTo(bounds.getCenter(), {animate: false});
+        map._asmFraming = false;
+      }
+    }
+    return layers.length > 0;
+  }
+
+  function announce(ids) {
+    try {
+      window.parent.postMessage({type: "asm:select", recordIds: ids}, "*");
+    } catch (error) { /* no parent page (the snapshot opened as a file): the highlight is enough */ }
+  }
+
+  /* ------------------------------------------------------------------ legend */
+
+  function legendLine(style) {
+    var icon = el("span", "asm-legend-icon asm-legend-line");
+    var line = svgEl("svg", {width: 28, height: 14, viewBox: "0 0 28 14", "aria-hidden": "true"});
+    var attributes = {x1: 1, y1: 7, x2: 27, y2: 7, stroke: kindOf("deployment").colour, "stroke-width": style.weight,
+                      "stroke-opacity": style.opacity || 0.95};
+    if (style.dash) { attributes["stroke-dasharray"] = style.dash; }
+    if (style.round) { attributes["stroke-linecap"] = "round"; }
+    line.appendChild(svgEl("line", attributes));
+    icon.appendChild(line);
+    return icon;
+  }
+
+  function legendItem(items, icon, text) {
+    var item = el("div", "asm-legend-item");
+    item.appendChild(icon);
+    item.appendChild(el("span", null, text));
+    items.appendChild(item);
+    return item;
+  }
+
   window.asm = {
     kinds: KINDS,
     iconHtml: svg,
+    setKinds: function (kinds) {
+      /* The one definition is geo.display.KINDS, in its order: [{kind, label, colour, shape}, ...].
+         The map keeps the same object, so window.asm.kinds always shows what it draws with. */
+      Object.keys(KINDS).forEach(function (kind) { delete KINDS[kind]; });
+      kinds.forEach(function (k) { KINDS[k.kind] = {label: k.label, colour: k.colour, shape: k.shape}; });
+    },
     popup: function (properties) {
       var root = el("div", "asm-popup");
       var records = properties.records || [properties];
@@ -129,46 +474,69 @@
     tooltip: function (properties) {
       var records = properties.records || [properties];
       var root = el("div", "asm-tooltip");
+      if (properties.label) { root.appendChild(el("div", "asm-tooltip-label", properties.label)); }
       records.forEach(function (p) { root.appendChild(el("div", null, p.title + " (" + p.status_label + ")")); });
       return root;
     },
     pointToLayer: function (feature, latlng) {
       var p = feature.properties;
       var changed = p.change && p.change !== "unchanged";
-      var holder = el("div", "asm-marker asm-kind-" + p.kind + (changed ? " asm-changed" : ""));
+      var holder = el("div", "asm-marker asm-kind-" + p.kind + (changed ? " asm-changed" : "") + (p.is_date_range ? " asm-range" : ""));
       holder.setAttribute("data-record-id", p.record_id);
+      if (p.place_id) { holder.setAttribute("data-place-id", p.place_id); }
       holder.setAttribute("role", "img");
-      holder.setAttribute("aria-label", p.title);
+      holder.setAttribute("aria-label", p.title + (p.is_date_range ? " (date is a range; day not stated)" : ""));
       holder.innerHTML = svg(p.kind, OPEN_STATUSES[p.status] === true);  // constant markup only
-      /* Records at the same place sit in a compact block beside it, four to a row, never on top of
-         each other and never strung out into the next country. */
-      var slot = p.slot || 0, col = slot % SLOTS_PER_ROW, row = Math.floor(slot / SLOTS_PER_ROW);
+      if (p.is_date_range) { holder.appendChild(el("span", "asm-range-badge", "≈")); }
+      /* Centred in its place's group; layout() moves the group aside if it would cover another. */
+      var offset = gridOffset(p.slot || 0, p.slots || 1);
       var icon = L.divIcon({className: "asm-marker-box", html: holder, iconSize: [22, 22],
-                            iconAnchor: [11 - 24 * col, 11 - 24 * row], popupAnchor: [24 * col, 24 * row - 10]});
+                            iconAnchor: [11 - offset[0], 11 - offset[1]],
+                            popupAnchor: [offset[0], offset[1] - 10], tooltipAnchor: [offset[0], offset[1] - 10]});
       return L.marker(latlng, {icon: icon, title: p.title, alt: p.title, riseOnHover: true});
     },
     onEachFeature: function (feature, layer) {
       var p = feature.properties;
       layer.bindPopup(function () { return window.asm.popup(p); }, {maxWidth: 380, minWidth: 260, autoPanPaddingTopLeft: [56, 16], autoPanPaddingBottomRight: [16, 24]});
       layer.bindTooltip(function () { return window.asm.tooltip(p); }, {sticky: !(layer instanceof L.Marker), direction: "top", opacity: 0.95});
+      layer.on("click", function () {
+        var ids = recordIds(p);
+        state.selected = ids;
+        if (layer._map) { applySelection(layer._map, false); }
+        announce(ids);
+      });
     },
     style: function (feature) { return feature.properties.style; },
+    select: function (recordId) {
+      /* The page's selection: highlight the record's symbol, route or area, bring it into view at
+         the same zoom; false when the map does not draw it. null clears. */
+      state.selected = recordId === null || recordId === undefined ? [] : [String(recordId)];
+      return state.map ? applySelection(state.map, true) : false;
+    },
+    selected: function () { return state.selected.slice(); },
+    relabel: function () { if (state.map) { layout(state.map); } },
     describeMap: function (map) {
       /* For a screen reader the map is a named region (its records are all listed in text too);
          and the page may be zoomed: folium's viewport tag forbids it, which matters in the snapshot. */
-      var box = map.getContainer();
-      box.setAttribute("role", "region");
-      box.setAttribute("aria-label", "Situation map. Every record drawn here is also listed in text with the same title.");
+      var container = map.getContainer();
+      container.setAttribute("role", "region");
+      container.setAttribute("aria-label", "Situation map. Every record drawn here is also listed in text with the same title.");
       document.querySelectorAll('meta[name="viewport"]').forEach(function (viewport) {
         viewport.setAttribute("content", "width=device-width, initial-scale=1.0");
       });
     },
     addLabels: function (map, labels) {
-      labels.forEach(function (label) {
-        var icon = L.divIcon({className: "asm-place-label-box", html: el("div", "asm-place-label", label.text),
-                              iconSize: [100, 18], iconAnchor: [50, 30]});  // above the point, where routes end
-        L.marker([label.lat, label.lon], {icon: icon, interactive: false, keyboard: false}).addTo(map);
+      /* Territory names of the base map (Greenland); placed with the records' labels, see layout(). */
+      state.map = map;
+      state.baseLabels = labels;
+      labelPane(map);
+      map.on("layeradd layerremove", function (e) {
+        if (e.layer && (e.layer.feature || e.layer instanceof L.FeatureGroup)) { schedule(map); }
       });
+      map.on("zoomstart", function () { labelPane(map).style.visibility = "hidden"; });
+      map.on("zoomend", function () { labelPane(map).style.visibility = ""; schedule(map); });
+      map.on("resize moveend viewreset", function () { schedule(map); });
+      schedule(map);
     },
     keepFramed: function (map, bounds) {
       /* The iframe gets its final width after the map is made: frame the records again on
@@ -197,7 +565,7 @@
       setTimeout(frame, 0);
       var corner = map._controlCorners && map._controlCorners.bottomleft;
       if (corner && window.ResizeObserver) {  // the legend laid out, its fonts loaded, opened or closed
-        new ResizeObserver(function () { frame(); }).observe(corner);
+        new ResizeObserver(function () { frame(); schedule(map); }).observe(corner);
       }
     },
     legend: function () {
@@ -207,23 +575,26 @@
       var items = el("div", "asm-legend-items");
       root.appendChild(items);
       Object.keys(KINDS).forEach(function (kind) {
-        var item = el("div", "asm-legend-item");
         var icon = el("span", "asm-legend-icon");
-        icon.innerHTML = svg(kind, false);
-        item.appendChild(icon);
-        item.appendChild(el("span", null, KINDS[kind].label + (kind === "deployment" ? " route (schematic)" : "")));
-        items.appendChild(item);
+        icon.innerHTML = svg(kind, false);  // constant markup only
+        legendItem(items, icon, KINDS[kind].label + (kind === "deployment" ? " route (schematic)" : ""));
       });
-      var open = el("div", "asm-legend-item");
       var openIcon = el("span", "asm-legend-icon");
       openIcon.innerHTML = svg("meeting", true);
-      open.appendChild(openIcon);
-      open.appendChild(el("span", null, "Hollow: planned, pending or unconfirmed"));
-      items.appendChild(open);
-      var area = el("div", "asm-legend-item");
-      area.appendChild(el("span", "asm-legend-area"));
-      area.appendChild(el("span", null, "Territory-level location (area, not a site)"));
-      items.appendChild(area);
+      legendItem(items, openIcon, "Hollow: planned, pending or unconfirmed");
+      var rangeIcon = el("span", "asm-legend-icon asm-range");
+      rangeIcon.innerHTML = svg("meeting", false);
+      rangeIcon.appendChild(el("span", "asm-range-badge", "≈"));
+      legendItem(items, rangeIcon, "≈ Date is a range (day not stated)");
+      legendItem(items, el("span", "asm-legend-area"), "Territory-level location (area, not a site)");
+      var routes = el("div", "asm-legend-group", "Routes: country · number");
+      items.appendChild(routes);
+      legendItem(items, legendLine({weight: 4.5}), "Thick: number stated");
+      legendItem(items, legendLine({weight: 2}), "Thin: number not stated");
+      legendItem(items, legendLine({weight: 3, dash: "1 6", round: true}), "Dotted: announced");
+      legendItem(items, legendLine({weight: 3, dash: "8 5"}), "Dashed: under way");
+      legendItem(items, legendLine({weight: 3}), "Solid: arrived, there");
+      legendItem(items, legendLine({weight: 3, dash: "1 6", round: true, opacity: 0.45}), "Faint dots: left");
       return root;
     }
   };
