@@ -7,7 +7,9 @@ what it returns.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
+import re
 import sys
 import time
 from functools import partial
@@ -28,11 +30,13 @@ from geo.asof import (  # noqa: E402
     default_date,
     key_dates,
 )
+from geo.chronology import EVENTS_CSS, event_table_html, filter_view, sort_view, table_options  # noqa: E402
 from geo.display import number_text  # noqa: E402
 from geo.extract import ExtractRequest, render_extract  # noqa: E402
 from geo.features import drawn_record_ids  # noqa: E402
 from geo.projection import project_points  # noqa: E402
 from geo.snapshot import render_briefing  # noqa: E402
+from geo.timeline import TIMELINE_CSS  # noqa: E402
 from geo.views import VIEWS  # noqa: E402
 
 NO_CHANGES = "off"
@@ -47,19 +51,40 @@ EAGER_DOWNLOADS = ("csv", "sources")
 PLAY_PACES = {"1 s": 1.0, "2 s": 2.0, "4 s": 4.0}
 # Record cards below the map: thousands of them stall the browser (benchmarks/README.md, ## Performance).
 RECORD_CARDS_MAX = 100
-MAP_HEIGHT = 520  # px: the whole map stays above the fold on a 1366x768 laptop (see LAYOUT_CSS)
+# The map's frame is given this height, then the page script (asm_page.js) makes it fill the window
+# below its top edge (--asm-map-height), on any screen, in both layouts.
+MAP_HEIGHT = 480
+WEEKDAY_DATE = re.compile(r"^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day \d{1,2} \w+: ")
+STOP_LABEL_MAX = 44  # characters of a stop's caption on its button; the whole caption is its tooltip
+SORTS = {"date": "Date", "country": "Country", "kind": "Kind", "status": "Status", "title": "Event"}
+PAGE_SCRIPT = (Path(__file__).parent / "asm_page.js").read_text(encoding="utf-8")
 LAYOUT_CSS = """
 <style>
-  /* The map above the fold on a 1366x768 laptop: less space above a one-line title. */
-  [data-testid="stMainBlockContainer"] { padding-top: 2.25rem; }
-  [data-testid="stHeader"] { background: transparent; }
-  h1 { font-size: 2rem !important; padding: 0 0 0.25rem 0 !important; }
+  /* One screen: the whole map, the date, the step controls and the totals, with no scrolling. */
+  [data-testid="stMainBlockContainer"] { padding-top: 0.75rem; padding-bottom: 2rem; max-width: 100%;
+    padding-left: 1.5rem; padding-right: 1.5rem; }
+  [data-testid="stHeader"] { background: transparent; height: 2.25rem; }
+  [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.45rem; }
+  h1 { font-size: 1.35rem !important; padding: 0.1rem 0 0 2.4rem !important; line-height: 1.3 !important; }
+  /* The slider's value floats above its handle: room for it under the title. */
+  .st-key-as_of { padding-top: 1.1rem; }
+  .asm-asof { text-align: right; font-size: 1.35rem; font-weight: 700; line-height: 1.3; padding-top: 0.1rem; }
+  .asm-asof { margin: 0; }
+  .asm-asof small { font-weight: 400; font-size: 0.8rem; opacity: 0.85; }
+  /* The panel beside the map is as tall as the map and scrolls within itself. */
+  .st-key-panel { max-height: var(--asm-map-height, 480px); overflow-y: auto; overflow-x: hidden; }
+  /* The map's frame fills the window below it (the height is worked out by asm_page.js). */
+  iframe[title="streamlit_folium.st_folium"] { height: var(--asm-map-height, 480px) !important; }
+  .asm-events-box { max-height: var(--asm-events-height, 360px); overflow-y: auto; overflow-x: hidden; }
+  .asm-selected { outline: 3px solid #1a1a1a; outline-offset: -1px; }
+  tr.asm-selected td { background: rgba(255, 214, 10, 0.35); }
+  .asm-visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   /* Captions readable (WCAG AA 4.5:1; Streamlit's grey is 3.9:1), in the light and the dark theme. */
   [data-testid="stCaptionContainer"] { color: inherit; opacity: 0.8; }
-  /* Static tables fit their column (a hidden scroll region is out of keyboard reach, and hid the
-     contributions' ⚠ column): cells wrap, long links break. */
+  /* Static tables fit their column (a hidden scroll region is out of keyboard reach): cells wrap. */
   .stTable table { font-size: 0.75rem; }
-  .stTable td, .stTable th { white-space: normal !important; overflow-wrap: anywhere; padding: 0.25rem 0.3rem !important; }
+  .stTable td, .stTable th { white-space: normal !important; overflow-wrap: anywhere; padding: 0.2rem 0.3rem !important; }
+  .asm-totals { font-size: 0.85rem; font-weight: 600; margin: 0; }
   /* The record list: one light HTML block (geo/display.py), one bordered card per record. */
   .asm-card { border: 1px solid rgba(128, 128, 128, 0.35); border-radius: 0.5rem; padding: 0.6rem 1rem; margin: 0 0 0.75rem 0; }
   .asm-card h4 { margin: 0.2rem 0 0.4rem 0; padding: 0; font-size: 1.1rem; }
@@ -67,12 +92,13 @@ LAYOUT_CSS = """
   .asm-card blockquote { margin: 0.4rem 0; padding: 0 0 0 0.8rem; border-left: 3px solid rgba(128, 128, 128, 0.5); }
   .asm-card-caption { font-size: 0.85rem; opacity: 0.8; }
   .asm-change { text-transform: uppercase; }
+  .stButton button p { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 </style>
 """
 PRESENTATION_CSS = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
-  h1 { font-size: 2.2rem !important; }
+  h1 { font-size: 1.5rem !important; }
 </style>
 """
 
@@ -109,14 +135,20 @@ def parse_query_date(
     return snapped, None
 
 
+URL_KEYS = ("date", "view", "since", "present")
+
+
 def initialise_from_url(days: list[dt.date], default: dt.date) -> list[str]:
-    """On a session's first run, take date, view and since from the URL; return notices for bad values.
+    """On a session's first run, and after the browser's Back or Forward (the address then differs from
+    the one this page last wrote), take date, view, since and layout from the URL; return notices for
+    bad values.
 
     Every notice is Markdown in which the link's own text is a code span (`quote_link_value`)."""
     notices: list[str] = []
-    if "as_of" in st.session_state:
-        return notices
     params = st.query_params
+    written = st.session_state.get("url_written")
+    if "as_of" in st.session_state and (written is None or params.to_dict() == written):
+        return notices
     chosen, notice = parse_query_date(params.get("date"), days)
     st.session_state.as_of = chosen or default
     if notice:
@@ -129,6 +161,8 @@ def initialise_from_url(days: list[dt.date], default: dt.date) -> list[str]:
         )
         view = "mercator"
     st.session_state.view = view
+    st.session_state.present = params.get("present") == "1"
+    st.session_state.since = NO_CHANGES
     since_raw = params.get("since")
     if since_raw:
         since, notice = parse_query_date(since_raw, days, name="since", fallback="changes are off")
@@ -142,13 +176,45 @@ def initialise_from_url(days: list[dt.date], default: dt.date) -> list[str]:
             )
         else:
             st.session_state.since = since
+    st.session_state.pop("stop_index", None)
     return notices
+
+
+def write_url(as_of: dt.date, view_name: str, since: dt.date | None, presenting: bool) -> None:
+    """The address names the view shown (a new history entry per change, so Back and Forward work)."""
+    params = {
+        key: value
+        for key, value in {
+            "date": as_of.isoformat(),
+            "view": view_name if view_name != "mercator" else None,
+            "since": since.isoformat() if since else None,
+            "present": "1" if presenting else None,
+        }.items()
+        if value
+    }
+    st.query_params.from_dict(params)
+    st.session_state.url_written = params
 
 
 def step_date(days: list[dt.date], offset: int) -> None:
     index = days.index(st.session_state.as_of) + offset
     st.session_state.as_of = days[min(max(index, 0), len(days) - 1)]
     st.session_state.playing = st.session_state.get("playing", False) and index < len(days) - 1
+
+
+def go_to_date(day: dt.date) -> None:
+    st.session_state.as_of = day
+
+
+def play_pause(pace: float, run: float) -> float:
+    """The pause after a run of `run` seconds that keeps play's steps `pace` seconds apart."""
+    return max(0.0, pace - run)
+
+
+def start_play(days: list[dt.date]) -> None:
+    """Play from the end starts again from the first date."""
+    if st.session_state.get("playing") and st.session_state.as_of == days[-1]:
+        st.session_state.as_of = days[0]
 
 
 def render_basemap_notice(problem: str | None, view: pd.DataFrame) -> None:
@@ -166,11 +232,52 @@ def render_basemap_notice(problem: str | None, view: pd.DataFrame) -> None:
 
 
 def go_to_stop(stop_list, index: int) -> None:
+    """Go to a stop: its date, its view if it names one, and its framing (set, or released to the
+    whole situation) applied once by the page script."""
     stop = stop_list[index]
     st.session_state.stop_index = index
     st.session_state.as_of = stop.date
     if stop.view:
         st.session_state.view = stop.view
+    st.session_state.stop_nonce = st.session_state.get("stop_nonce", 0) + 1
+
+
+def stop_label(stop) -> str:
+    """A stop's button: its number and its caption, shortened at a word (the whole caption is its tooltip)."""
+    text = WEEKDAY_DATE.sub("", stop.caption)  # the button already sits in date order; the words say what
+    if len(text) > STOP_LABEL_MAX:
+        text = text[:STOP_LABEL_MAX].rsplit(" ", 1)[0].rstrip(",;:—-") + "…"
+    return f"{stop.number} · {text}"
+
+
+def render_stops(stop_list, stop_problems, as_of: dt.date, view_name: str) -> None:
+    """The briefing stops as one row of buttons labelled by their captions, in both layouts."""
+    if stop_problems:
+        st.error("Some stops were skipped:\n\n" + "\n\n".join(md(p) for p in stop_problems))
+    if not stop_list:
+        return
+    current = st.session_state.get("stop_index")
+    columns = st.columns(len(stop_list), gap="small")
+    for index, (column, stop) in enumerate(zip(columns, stop_list)):
+        column.button(
+            stop_label(stop),
+            key=f"stop-{index}",
+            help=f"Stop {stop.number}, {stop.date.isoformat()}: {stop.caption}",
+            on_click=go_to_stop,
+            args=(stop_list, index),
+            width="stretch",
+            type="primary" if index == current else "secondary",
+        )
+    stop = stop_list[current] if current is not None and current < len(stop_list) else None
+    if stop and stop.date == as_of:
+        st.caption(f"**Stop {stop.number}** — {md(stop.caption)}")
+        nonce = st.session_state.get("stop_nonce", 0)
+        if stop.center:
+            ((x, y),) = project_points([stop.center[1]], [stop.center[0]], view_name)
+            frame = f'data-frame="set" data-lat="{y}" data-lng="{x}" data-zoom="{stop.zoom}"'
+        else:
+            frame = 'data-frame="release"'
+        st.html(f'<div class="asm-signal" hidden {frame} data-nonce="{view_name}-{nonce}"></div>')
 
 
 def render_banner(dataset) -> None:
@@ -193,8 +300,7 @@ def _state_text(value) -> str:
 
 
 def render_panel(result) -> None:
-    st.subheader("Contributions by country")
-    st.markdown(f"**{md(result.summary)}**")
+    st.html(f'<p class="asm-totals">{html.escape(result.summary)}</p>')
     if result.table.empty:
         st.info("No troop contributions had been reported as of this date.")
         return
@@ -209,14 +315,39 @@ def render_panel(result) -> None:
     # A static table: no built-in CSV export that would bypass the extracts' formula guard. st.table
     # renders each cell as Markdown: every cell is escaped, so curated text shows as typed.
     st.table(table.map(md).set_index("Country"))
-    st.caption(
-        "“not stated”: no source gives a number (never counted as 0). “—”: no contingent in that state. "
-        "Each contingent counts once, in the state it is in; the announced number is a separate fact."
-    )
     differing = result.table[result.table["conflict"] != ""]
-    if not differing.empty:
-        with st.expander(f"⚠ Where the sources differ ({len(differing)} countries)"):
+    with st.expander(
+        "What the figures mean"
+        + (
+            f" · ⚠ sources differ for {len(differing)} {'country' if len(differing) == 1 else 'countries'}"
+            if len(differing)
+            else ""
+        )
+    ):
+        st.caption(
+            "“not stated”: no source gives a number (never counted as 0). “—”: no contingent in that state. "
+            "Each contingent counts once, in the state it is in; the announced number is a separate fact."
+        )
+        if not differing.empty:
             st.markdown("\n".join(f"- **{md(row.country)}**: {md(row.conflict)}" for row in differing.itertuples()))
+
+
+def render_events(view: pd.DataFrame) -> None:
+    """The chronology beside the map: a compact table, filtered and sorted here, linked to the map by the
+    page script (a row selects its record on the map; a symbol on the map selects its row)."""
+    options = table_options(view)
+    head = st.columns([3, 2], vertical_alignment="center")
+    head[0].caption("Select a row to show it on the map; select a symbol on the map to find its row.")
+    with head[1].popover("Filter and sort", width="stretch"):
+        countries = st.multiselect("Country", options["countries"], key="filter_countries")
+        kinds = st.multiselect("Kind", options["kinds"], key="filter_kinds")
+        statuses = st.multiselect("Status", options["statuses"], key="filter_statuses")
+        by = st.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key="sort_by")
+        descending = st.toggle("Newest / last first", key="sort_descending")
+    shown = sort_view(filter_view(view, countries=countries, kinds=kinds, statuses=statuses), by, descending)
+    if len(shown) < len(view):
+        st.caption(f"{len(shown)} of {len(view)} events match the filters (the map still shows all).")
+    st.html(f'<div class="asm-events-box">{event_table_html(shown)}</div>')
 
 
 def render_sources(sources: pd.DataFrame) -> None:
@@ -245,13 +376,38 @@ def render_sources(sources: pd.DataFrame) -> None:
         )
 
 
+def render_controls(days: list[dt.date]) -> tuple[bool, str]:
+    """« ◀ slider ▶ » and play. The page script presses the same buttons for the presenter keys."""
+    index = days.index(st.session_state.as_of)
+    controls = st.columns([0.55, 1.4, 7.5, 1.4, 0.55, 1.2, 1.0], vertical_alignment="center", gap="small")
+    controls[0].button("«", key="step-first", help="First date (Home)", on_click=go_to_date, args=(days[0],),
+                       disabled=index == 0, width="stretch")  # fmt: skip
+    controls[1].button("◀ Previous", key="step-previous", help="Previous date (← or Page Up)", on_click=step_date,
+                       args=(days, -1), disabled=index == 0, width="stretch")  # fmt: skip
+    controls[2].select_slider(
+        "As of (dates on which something changed)",
+        options=days,
+        format_func=lambda day: day.strftime("%a %d %b %Y"),
+        key="as_of",
+        label_visibility="collapsed",
+    )
+    controls[3].button("Next ▶", key="step-next", help="Next date (→, Page Down or Space)", on_click=step_date,
+                       args=(days, 1), disabled=index == len(days) - 1, width="stretch")  # fmt: skip
+    controls[4].button("»", key="step-last", help="Last date (End)", on_click=go_to_date, args=(days[-1],),
+                       disabled=index == len(days) - 1, width="stretch")  # fmt: skip
+    playing = controls[5].toggle("▶ Play", key="playing", on_change=start_play, args=(days,))
+    pace = controls[6].selectbox("Play pace", list(PLAY_PACES), index=1, key="pace", label_visibility="collapsed")
+    return playing, pace
+
+
 def main() -> None:
+    started = time.monotonic()
     presenting = st.query_params.get("present") == "1"
     st.set_page_config(
         page_title="Arctic Situation Map",
         page_icon="🧭",
         layout="wide",
-        initial_sidebar_state="collapsed" if presenting else "auto",
+        initial_sidebar_state="collapsed",  # the map keeps the width; the settings are one click away
     )
     support.install_leaflet()
     dataset = support.dataset()
@@ -262,10 +418,10 @@ def main() -> None:
         st.warning("No valid records to show. Check the data files (`python -m geo.validate`).")
         return
     days = key_dates(dataset)
-    if st.session_state.pop("advance", False):  # the play control's step, applied before the widgets exist
-        step_date(days, 1)
     for notice in initialise_from_url(days, default_date(dataset)):
         st.warning(notice, icon="🔗")
+    if st.session_state.pop("advance", False):  # the play control's step, applied before the widgets exist
+        step_date(days, 1)
     stop_list, stop_problems = support.stops((days[0], days[-1]))
 
     with st.sidebar:
@@ -280,98 +436,62 @@ def main() -> None:
             format_func=lambda day: "off" if day == NO_CHANGES else day.strftime("%a %d %b %Y"),
             key="since",
         )
-        presenting = st.toggle("Presentation layout (larger type)", value=presenting, key="present")
-        st.header("Briefing stops")
-        if stop_problems:
-            st.error("Some stops were skipped:\n\n" + "\n\n".join(md(p) for p in stop_problems))
-        if stop_list:
-            labels = [stop.label for stop in stop_list]
-            current = st.session_state.get("stop_index")
-            cols = st.columns(2)
-            cols[0].button(
-                "◀ Stop",
-                on_click=go_to_stop,
-                args=(stop_list, max((current or 0) - 1, 0)),
-                disabled=current in (None, 0),
-                width="stretch",
-            )
-            cols[1].button(
-                "Stop ▶",
-                on_click=go_to_stop,
-                args=(stop_list, 0 if current is None else min(current + 1, len(stop_list) - 1)),
-                disabled=current == len(stop_list) - 1,
-                width="stretch",
-            )
-            for index, label in enumerate(labels):
-                st.button(
-                    label,
-                    key=f"stop-{index}",
-                    on_click=go_to_stop,
-                    args=(stop_list, index),
-                    width="stretch",
-                    type="primary" if index == current else "secondary",
-                )
-        else:
-            st.caption("No stops file (data/stops.csv).")
-    st.html(LAYOUT_CSS)
+        presenting = st.toggle("Presentation layout (larger type)", key="present")
+        st.caption(
+            "Keys, from anywhere on the page: → Page Down or Space for the next date, ← or Page Up for the "
+            "previous one, Home and End for the first and last. A presentation clicker sends these."
+        )
+    st.html(LAYOUT_CSS + TIMELINE_CSS + EVENTS_CSS)
     if presenting:
         st.html(PRESENTATION_CSS)
-
-    st.title("Arctic Situation Map — Greenland, January–February 2026")
-    st.caption(
-        "Diplomacy, reactions and allied deployments as the graded sources reported them by the chosen date. "
-        "Unknown stays unknown: numbers no source states are shown as “not stated”, never 0."
-    )
-    controls = st.columns([1.4, 7, 1.4, 2], vertical_alignment="bottom")
-    index = days.index(st.session_state.as_of)
-    controls[0].button("◀ Previous", on_click=step_date, args=(days, -1), disabled=index == 0, width="stretch")
-    controls[1].select_slider(
-        "As of (dates on which something changed)",
-        options=days,
-        format_func=lambda day: day.strftime("%a %d %b %Y"),
-        key="as_of",
-    )
-    controls[2].button("Next ▶", on_click=step_date, args=(days, 1), disabled=index == len(days) - 1, width="stretch")
-    with controls[3]:
-        pace = st.selectbox("Play pace", list(PLAY_PACES), index=1, key="pace", label_visibility="collapsed")
-        playing = st.toggle("▶ Play", key="playing")
+    st.html(f"<script>{PAGE_SCRIPT}</script>", unsafe_allow_javascript=True)  # runs once per page
 
     as_of = st.session_state.as_of
-    current_stop = st.session_state.get("stop_index")
-    stop = stop_list[current_stop] if current_stop is not None and current_stop < len(stop_list) else None
-    if stop and stop.date == as_of:
-        st.info(f"**{md(stop.label)}** — {md(stop.caption)}")
-
     since = st.session_state.get("since")
     since = None if since == NO_CHANGES else since
     view = support.shown_view(as_of, since)
     view_name = st.session_state.view
 
+    header = st.columns([3, 2], vertical_alignment="center")
+    header[0].title("Arctic Situation Map — Greenland, January–February 2026")
+    header[1].html(
+        f'<p class="asm-asof" aria-live="polite">As of {as_of.strftime("%a %d %b %Y")} '
+        f"<small>{len(view)} records known</small></p>"
+    )
+    playing, pace = render_controls(days)
+    render_stops(stop_list, stop_problems, as_of, view_name)
+    st.html(support.timeline_html(as_of, since, days[0], days[-1]), unsafe_allow_javascript=True)
+    st.html('<p class="asm-selection-status asm-visually-hidden" role="status" aria-live="polite"></p>')
+
     map_column, panel_column = st.columns([3, 2] if presenting else [5, 3], gap="medium")
     with map_column:
         render_basemap_notice(support.basemap_problem(), view)
-        center = zoom = None
-        if stop and stop.date == as_of and stop.center:
-            ((x, y),) = project_points([stop.center[1]], [stop.center[0]], view_name)
-            center, zoom = (y, x), stop.zoom
         show_map(
             support.map_base(view_name),
             support.map_layer(as_of, since, view_name),
             key=f"situation-map-{view_name}",
             height=MAP_HEIGHT,
-            center=center,
-            zoom=zoom,
         )
-        unplaced = view[~view["record_id"].isin(drawn_record_ids(view))]
-        if not unplaced.empty:
-            st.caption(
-                f"{len(unplaced)} record(s) are not drawn (no stated place, or a contingent not there yet with no departure place) and are listed below: "
-                + md("; ".join(unplaced["title"]))
-            )
-    with panel_column:
-        st.metric("Records known as of this date", len(view), help="Reported on or before the date")
-        render_panel(support.shown_contributions(as_of, since))
+    with panel_column, st.container(key="panel"):
+        # Tabs: at 1366x768 the totals and the event list do not both fit beside the map. A symbol
+        # clicked on the map opens the event list at its row (asm_page.js).
+        totals, events = st.tabs(["Contributions by country", f"Events ({len(view)})"])
+        with totals:
+            render_panel(support.shown_contributions(as_of, since))
+        with events:
+            render_events(view)
 
+    unplaced = view[~view["record_id"].isin(drawn_record_ids(view))]
+    if not unplaced.empty:
+        st.caption(
+            f"{len(unplaced)} record(s) are not drawn on the map (no stated place, or a contingent not there yet "
+            "with no departure place); they are in the event table and the details below: "
+            + md("; ".join(unplaced["title"]))
+        )
+    st.caption(
+        "Diplomacy, reactions and allied deployments as the graded sources reported them by the chosen date. "
+        "Unknown stays unknown: numbers no source states are shown as “not stated”, never 0."
+    )
     st.subheader(f"What was known on {as_of.strftime('%A %d %B %Y')}")
     if since:
         changed = view[view["change"] != CHANGE_NONE]
@@ -383,7 +503,7 @@ def main() -> None:
     make = partial(render_extract, view, request=request, outlines=support.outlines(), sources=dataset.sources,
                    version=support.data_version())  # fmt: skip
     keep_downloads_through_reruns()  # a click while the page reruns still gets its file
-    downloads = st.columns(len(DOWNLOADS))
+    downloads = st.columns(len(DOWNLOADS) + 1)
     for column, (fmt, label, suffix, mime) in zip(downloads, DOWNLOADS):
         name = (
             f"arctic-situation_sources_{as_of.isoformat()}.csv"
@@ -398,37 +518,28 @@ def main() -> None:
         )
     briefing_inputs = (dataset, support.basemap(), as_of, view_name, since)
     briefing_options = {"data_dir": support.data_dir(), "problems": dataset.problems}
-    st.download_button(  # the page is made only when clicked (Streamlit runs the callable then)
-        "Download briefing snapshot (HTML)",
+    downloads[-1].download_button(  # the page is made only when clicked (Streamlit runs the callable then)
+        "Briefing snapshot (HTML)",
         data=lambda: render_briefing(*briefing_inputs, **briefing_options),
         file_name=f"arctic-briefing_{stamp}.html",
         mime="text/html",
         key="download-briefing",
+        width="stretch",
         on_click="ignore",
     )
+    render_sources(support.cited_sources(as_of, since))
     cards = view.tail(RECORD_CARDS_MAX)  # the view is in date order: the latest
+    st.markdown("##### The records in full: quotes, sources and curation notes")
     if len(cards) < len(view):
         st.caption(
-            f"Showing the {len(cards)} latest of {len(view)} records. All {len(view)} are in the downloads; "
-            "those with a place are on the map, those without are named under it."
+            f"Showing the {len(cards)} latest of {len(view)} records. All {len(view)} are in the event table and "
+            "the downloads; those with a place are on the map."
         )
-    render_sources(support.cited_sources(as_of, since))
     st.html(support.record_list_html(as_of, since, RECORD_CARDS_MAX))
 
-    st.query_params.from_dict(
-        {
-            key: value
-            for key, value in {
-                "date": as_of.isoformat(),
-                "view": view_name if view_name != "mercator" else None,
-                "since": since.isoformat() if since else None,
-                "present": "1" if presenting else None,
-            }.items()
-            if value
-        }
-    )
-    if playing and index < len(days) - 1:
-        time.sleep(PLAY_PACES[pace])
+    write_url(as_of, view_name, since, presenting)
+    if playing and days.index(as_of) < len(days) - 1:
+        time.sleep(play_pause(PLAY_PACES[pace], time.monotonic() - started))  # an even pace, however long a run
         st.session_state.advance = True
         st.rerun()
 

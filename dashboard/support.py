@@ -15,6 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from jinja2.utils import htmlsafe_json_dumps
 
 from dashboard.mapcomponent import MapBase, prepare_base, prepare_layer
 from geo.asof import Contributions, contributions, placed_frame, view_as_of
@@ -23,17 +24,28 @@ from geo.display import record_cards_html
 from geo.extract import ExtractRequest, render_extract
 from geo.features import build_record_layer
 from geo.geometry import outlines_by_iso3
-from geo.leaflet import BaseLayers, build_base_map, prepare_base_layers, serve_base_layers
+from geo.leaflet import LOCAL_ASSETS, BaseLayers, MapAssets, build_base_map, prepare_base_layers, serve_base_layers
 from geo.paths import DATA_DIR, STOPS_PATH, basemap_path_for
 from geo.projection import frame_bounds
 from geo.records import Dataset, load_dataset
 from geo.stops import load_stops
+from geo.timeline import timeline_html as make_timeline_html
 from geo.version import data_version as read_data_version
 
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_URL = "/app/static"  # where Streamlit serves STATIC_DIR (server.enableStaticServing)
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png", "images/marker-icon.png")
 DATA_DIR_ENV = "ASM_DATA_DIR"
+# The map's frame loads Leaflet, then html-to-image and the export buttons (PNG, copy link): all served
+# from this machine (dashboard/static), nothing from the network.
+MAP_ASSETS = MapAssets(
+    js_urls=(
+        *LOCAL_ASSETS.js_urls,
+        f"{STATIC_URL}/vendor/html-to-image-1.11.13.js",
+        f"{STATIC_URL}/asm_frame.js",
+    ),
+    css_urls=LOCAL_ASSETS.css_urls,
+)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'])")
 
 
@@ -152,7 +164,7 @@ def shown_view(as_of: dt.date, since: dt.date | None):
 @st.cache_resource(max_entries=8)
 def _map_base(folder: str, fingerprint: tuple, view: str) -> MapBase:
     fmap = build_base_map(
-        _basemap(folder, fingerprint)[0], None, view=view, layers=_base_layers(folder, fingerprint, view),
+        _basemap(folder, fingerprint)[0], None, view=view, assets=MAP_ASSETS, layers=_base_layers(folder, fingerprint, view),
         bounds=_map_frame(folder, fingerprint, view),
     )  # fmt: skip
     return prepare_base(fmap)
@@ -183,6 +195,25 @@ def record_list_html(as_of: dt.date, since: dt.date | None, limit: int) -> str:
     """The latest `limit` records of the view as one escaped HTML block, made once and shared."""
     folder = data_dir()
     return _record_list_html(str(folder), _fingerprint(folder), as_of, since, limit)
+
+
+@st.cache_resource(max_entries=SHARED_STEPS)
+def _timeline_html(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None, start: dt.date,
+                   end: dt.date) -> str:  # fmt: skip
+    svg = make_timeline_html(_shown_view(folder, fingerprint, as_of, since), start=start, end=end, as_of=as_of)
+    # st.html keeps HTML only (its sanitiser drops SVG): the page puts the timeline in with a one-line
+    # script instead. The markup is geo.timeline's own, every record text in it escaped there, and
+    # htmlsafe_json_dumps writes it as a JavaScript string that cannot close the script element.
+    return (
+        '<div class="asm-timeline-slot"></div><script>'
+        f"document.currentScript.previousElementSibling.innerHTML = {htmlsafe_json_dumps(svg)};</script>"
+    )
+
+
+def timeline_html(as_of: dt.date, since: dt.date | None, start: dt.date, end: dt.date) -> str:
+    """The timeline of the records known on the date, for `st.html(..., unsafe_allow_javascript=True)`."""
+    folder = data_dir()
+    return _timeline_html(str(folder), _fingerprint(folder), as_of, since, start, end)
 
 
 @st.cache_resource(max_entries=SHARED_STEPS)

@@ -61,13 +61,31 @@ def test_stepping_updates_the_url():
 
 
 def record_pauses(monkeypatch) -> list[float]:
-    """The app's play pauses, recorded instead of slept, so the test takes no real time. AppTest's
-    own millisecond polling still sleeps for real (it would spin otherwise)."""
+    """The app's play pauses, recorded instead of slept, so the test takes no real time. Only the
+    app script's own sleeps are recorded: AppTest's millisecond polling still sleeps for real."""
+    import sys
     import time
 
     real_sleep, pauses = time.sleep, []
-    monkeypatch.setattr("time.sleep", lambda seconds: pauses.append(seconds) if seconds >= 0.5 else real_sleep(seconds))
+
+    def sleep(seconds):
+        if sys._getframe(1).f_code.co_filename.endswith("dashboard/app.py"):
+            pauses.append(seconds)
+        else:
+            real_sleep(seconds)
+
+    monkeypatch.setattr("time.sleep", sleep)
     return pauses
+
+
+@pytest.mark.parametrize(
+    ("pace", "run", "pause"),
+    [(2.0, 0.0, 2.0), (2.0, 0.25, 1.75), (1.0, 0.75, 0.25), (1.0, 1.5, 0.0)],
+)
+def test_play_waits_what_is_left_of_the_pace_after_the_run(pace, run, pause):
+    from dashboard.app import play_pause
+
+    assert play_pause(pace, run) == pause
 
 
 def test_play_steps_to_the_end_and_stops(monkeypatch):
@@ -78,7 +96,7 @@ def test_play_steps_to_the_end_and_stops(monkeypatch):
     assert not app.exception
     assert app.select_slider(key="as_of").value == DAYS[-1]
     assert button(app, "Next ▶").disabled
-    assert waits == [1.0], "one pause at the chosen pace, then play stops at the end"
+    assert len(waits) == 1 and 0 < waits[0] <= 1.0, "one pause within the chosen pace, then play stops at the end"
 
 
 def test_play_pace_is_the_one_chosen(monkeypatch):
@@ -86,8 +104,17 @@ def test_play_pace_is_the_one_chosen(monkeypatch):
     app = run_app(date=DAYS[0].isoformat())
     app.selectbox(key="pace").set_value("4 s")
     app.toggle(key="playing").set_value(True).run()
-    assert waits and set(waits) == {4.0}
+    assert len(waits) == len(DAYS) - 1 and all(0 < wait <= 4.0 for wait in waits), waits
     assert app.select_slider(key="as_of").value == DAYS[-1]  # it played through every date
+
+
+def test_play_from_the_last_date_starts_again_from_the_first(monkeypatch):
+    waits = record_pauses(monkeypatch)
+    app = run_app(date=DAYS[-1].isoformat())
+    app.toggle(key="playing").set_value(True).run()
+    assert not app.exception
+    assert app.select_slider(key="as_of").value == DAYS[-1]  # played through again
+    assert len(waits) == len(DAYS) - 1
 
 
 @pytest.mark.parametrize(
@@ -124,13 +151,16 @@ def test_unknown_view_in_link_falls_back_with_notice():
 
 def test_briefing_stop_sets_date_view_and_caption():
     app = run_app()
-    app.sidebar.button(key="stop-2").click().run()  # the fixture's third stop: 2026-01-17 in the polar view
+    app.button(key="stop-2").click().run()  # the fixture's third stop: 2026-01-17 in the polar view
     assert app.select_slider(key="as_of").value == fixed.ARRIVALS
     assert app.radio(key="view").value == "polar"
-    assert any("Arctic view" in info.value for info in app.info)
-    button(app, "Stop ▶").click().run()
+    assert any("Arctic view" in caption.value for caption in app.caption)
+    assert "Arctic view" in app.button(key="stop-2").label, "a stop's button is labelled by its caption"
+    (signal,) = [h.proto.body for h in app.get("html") if 'class="asm-signal"' in h.proto.body]
+    assert 'data-frame="release"' in signal, "a stop with no centre releases the map to the whole situation"
+    app.button(key="stop-3").click().run()
     assert app.select_slider(key="as_of").value == fixed.NATO
-    assert any("NATO" in info.value for info in app.info)
+    assert any("NATO" in caption.value for caption in app.caption)
 
 
 def test_changes_since_marks_new_and_changed_records():

@@ -192,11 +192,12 @@ class Dashboard:
         return self.page.locator("[data-testid=stSlider] input[type=range]").get_attribute("aria-valuetext")
 
     def metric_value(self) -> str:
-        return self.page.locator("[data-testid=stMetricValue]").inner_text().strip()
+        """The number of records known, as the header beside the date says it."""
+        return self.page.locator(".asm-asof small").inner_text().strip().removesuffix(" records known")
 
     def panel_strong_texts(self) -> list[str]:
-        column = self.page.locator("[data-testid=stColumn]:has([data-testid=stMetric])")
-        return [text.strip() for text in column.locator("strong").all_inner_texts()]
+        """The contributions' totals line."""
+        return [text.strip() for text in self.page.locator(".asm-totals").all_inner_texts()]
 
     def listed_records(self) -> dict[str, str]:
         """record_id -> the visible text of its card in the list."""

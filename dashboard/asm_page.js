@@ -1,0 +1,219 @@
+/* Arctic Situation Map: the page's own behaviour, installed once per page (dashboard/app.py).
+
+   - Presenter keys from anywhere on the page, except inside a text input: → PageDown Space step
+     forward, ← PageUp step back, Home and End go to the first and last date (the same buttons a mouse
+     uses, so a step is exactly a click). Inside the map, arrows stay Leaflet's (they pan the map);
+     PageDown, PageUp, Space, Home and End still step, which covers presentation clickers.
+   - The map fills the window's height below its top edge (--asm-map-height), and the event list
+     beside it scrolls within what is left.
+   - One selection shared by the map, the timeline and the event table: choosing a record in one
+     highlights it in the others (the map's side is window.asm.select in geo/static/asm_map.js).
+   - Briefing stops frame the map: a stop with a centre sets it, one without releases the map to the
+     whole situation (signalled by the page in .asm-signal; the map's zoom is otherwise never touched).
+
+   No record text is handled here: only record ids, which are compared, never written as HTML. */
+(function () {
+  if (window.asmPage) { return; }
+  var doc = document;
+  var MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]';
+  var STEP_BUTTONS = {next: "step-next", previous: "step-previous", first: "step-first", last: "step-last"};
+  var selected = null;
+  var lastSignal = null;
+
+  function mapFrame() { return doc.querySelector(MAP_FRAME); }
+
+  function mapWindow() {
+    var frame = mapFrame();
+    try { return frame && frame.contentWindow && frame.contentWindow.asmMap ? frame.contentWindow : null; } catch (e) { return null; }
+  }
+
+  function press(action) {
+    var button = doc.querySelector(".st-key-" + STEP_BUTTONS[action] + " button");
+    if (button && !button.disabled) { button.click(); return true; }
+    return false;
+  }
+
+  function isTextEntry(target) {
+    if (!target || !target.tagName) { return false; }
+    var tag = target.tagName.toLowerCase();
+    if (tag === "textarea" || target.isContentEditable) { return true; }
+    if (tag === "input") {
+      var type = (target.getAttribute("type") || "text").toLowerCase();
+      return ["checkbox", "radio", "button", "submit", "range"].indexOf(type) < 0;
+    }
+    return false;
+  }
+
+  function actionFor(event, insideMap) {
+    if (event.altKey || event.ctrlKey || event.metaKey) { return null; }
+    switch (event.key) {
+      case "PageDown": case " ": case "Spacebar": return "next";
+      case "PageUp": return "previous";
+      case "ArrowRight": return insideMap ? null : "next";
+      case "ArrowLeft": return insideMap ? null : "previous";
+      case "Home": return "first";
+      case "End": return "last";
+      default: return null;
+    }
+  }
+
+  function onKey(event, insideMap) {
+    var target = event.target;
+    if (isTextEntry(target)) { return; }
+    /* A focused slider handle or open list box moves with the arrows itself. */
+    var role = target && target.getAttribute ? target.getAttribute("role") : null;
+    if (!insideMap && (role === "slider" || role === "listbox" || role === "option" || role === "combobox") &&
+        event.key !== "PageDown" && event.key !== "PageUp") { return; }
+    var action = actionFor(event, insideMap);
+    if (!action) { return; }
+    event.preventDefault();
+    event.stopPropagation();
+    press(action);
+  }
+
+  doc.addEventListener("keydown", function (event) { onKey(event, false); }, true);
+
+  /* ---------------------------------------------------------------- layout: the map fills the window */
+  function fit() {
+    var frame = mapFrame();
+    var root = doc.documentElement;
+    if (frame) {
+      var top = frame.getBoundingClientRect().top + window.scrollY;
+      var height = Math.max(320, Math.floor(window.innerHeight - top - 12));
+      root.style.setProperty("--asm-map-height", height + "px");
+      var events = doc.querySelector(".asm-events-box");
+      if (events && events.offsetParent !== null) {  // in the open tab
+        var eventsTop = events.getBoundingClientRect().top + window.scrollY;
+        root.style.setProperty("--asm-events-height", Math.max(160, Math.floor(top + height - eventsTop)) + "px");
+      }
+    }
+  }
+
+  /* ---------------------------------------------------------------- one selection */
+  function mark(id) {
+    doc.querySelectorAll(".asm-selected[data-record-id]").forEach(function (node) {
+      if (node.getAttribute("data-record-id") !== id) {
+        node.classList.remove("asm-selected");
+        node.removeAttribute("aria-selected");
+      }
+    });
+    if (id === null) { return; }
+    doc.querySelectorAll("[data-record-id]").forEach(function (node) {
+      if (node.getAttribute("data-record-id") === id && !node.classList.contains("asm-selected")) {
+        node.classList.add("asm-selected");
+        node.setAttribute("aria-selected", "true");
+      }
+    });
+  }
+
+  function revealRow(id) {
+    /* Scroll the event list, not the page, so the map stays where the presenter left it. */
+    var box = doc.querySelector(".asm-events-box");
+    if (!box) { return; }
+    var rows = box.querySelectorAll("tr[data-record-id]");
+    for (var i = 0; i < rows.length; i++) {
+      if (rows[i].getAttribute("data-record-id") === id) {
+        var row = rows[i], boxRect = box.getBoundingClientRect(), rowRect = row.getBoundingClientRect();
+        if (rowRect.top < boxRect.top || rowRect.bottom > boxRect.bottom) {
+          box.scrollTop += rowRect.top - boxRect.top - boxRect.height / 3;
+        }
+        return;
+      }
+    }
+  }
+
+  function showEventsTab() {
+    var tabs = doc.querySelectorAll('button[role="tab"]');
+    for (var i = 0; i < tabs.length; i++) {
+      if (/^Events/.test(tabs[i].textContent.trim())) {
+        if (tabs[i].getAttribute("aria-selected") !== "true") { tabs[i].click(); }
+        return;
+      }
+    }
+  }
+
+  function select(id, fromMap) {
+    selected = id;
+    mark(id);
+    if (id !== null && fromMap) { showEventsTab(); }
+    if (id !== null) { window.requestAnimationFrame(function () { revealRow(id); }); }
+    var win = mapWindow();
+    if (!fromMap && win && win.asm && typeof win.asm.select === "function") {
+      try { win.asm.select(id); } catch (e) { /* the map is being replaced: reapplied when it is back */ }
+    }
+    var status = doc.querySelector(".asm-selection-status");
+    if (status) { status.textContent = id === null ? "" : "Selected record " + id + " on the map and in the lists."; }
+  }
+
+  function recordTarget(event) {
+    var node = event.target && event.target.closest ? event.target.closest("[data-record-id]") : null;
+    if (!node) { return null; }
+    return node.closest(".asm-events, .asm-timeline") ? node : null;
+  }
+
+  doc.addEventListener("click", function (event) {
+    var node = recordTarget(event);
+    if (!node) { return; }
+    var id = node.getAttribute("data-record-id");
+    select(id === selected ? null : id, false);
+  });
+  doc.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") { return; }
+    var node = recordTarget(event);
+    if (node) { event.preventDefault(); select(node.getAttribute("data-record-id"), false); }
+  });
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    var frame = mapFrame();
+    if (!data || data.type !== "asm:select" || !frame || event.source !== frame.contentWindow) { return; }
+    var ids = Array.isArray(data.recordIds) ? data.recordIds.filter(function (x) { return typeof x === "string"; }) : [];
+    select(ids.length ? ids[0] : null, true);
+  });
+
+  /* ---------------------------------------------------------------- stops frame the map */
+  function applySignal() {
+    var signal = doc.querySelector(".asm-signal");
+    if (!signal) { return; }
+    var nonce = signal.getAttribute("data-nonce");
+    if (!nonce || nonce === lastSignal) { return; }
+    var win = mapWindow();
+    if (!win || !win.asmMap._loaded) { return; }  // tried again on the next change of the page
+    lastSignal = nonce;
+    var map = win.asmMap;
+    if (signal.getAttribute("data-frame") === "set") {
+      map.setView([Number(signal.getAttribute("data-lat")), Number(signal.getAttribute("data-lng"))],
+                  Number(signal.getAttribute("data-zoom")), {animate: false});
+    } else if (win.asmFrame) {
+      map.fitBounds(win.asmFrame, {animate: false});
+    }
+  }
+
+  /* ---------------------------------------------------------------- after every change of the page */
+  var pending = false;
+  var lastMap = null;
+  function settle() {
+    pending = false;
+    fit();
+    if (selected !== null) { mark(selected); }
+    var win = mapWindow();
+    if (win && win !== lastMap) {  // a new map (first load, or the other projection)
+      lastMap = win;
+      if (selected !== null && win.asm && typeof win.asm.select === "function") {
+        try { win.asm.select(selected); } catch (e) { lastMap = null; }
+      }
+    }
+    applySignal();
+    if (win && !win.document.__asmKeys) {
+      win.document.addEventListener("keydown", function (event) { onKey(event, true); }, true);
+      win.document.__asmKeys = true;
+    }
+  }
+  function schedule() {
+    if (!pending) { pending = true; window.requestAnimationFrame(settle); }
+  }
+  new MutationObserver(schedule).observe(doc.body, {childList: true, subtree: true});
+  window.addEventListener("resize", schedule);
+  window.setInterval(schedule, 1000);  // the map's frame finishes loading without a change of the page
+
+  window.asmPage = {select: select, press: press, selected: function () { return selected; }};
+})();
