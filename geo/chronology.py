@@ -81,7 +81,7 @@ def filter_view(view: pd.DataFrame, countries=(), kinds=(), statuses=()) -> pd.D
     keep = pd.Series(True, index=view.index)
     if countries:
         wanted = set(countries)
-        keep &= [bool(wanted.intersection(actor_codes(row))) for row in view.itertuples()]
+        keep &= pd.Series([bool(wanted.intersection(actor_codes(row))) for row in view.itertuples()], index=view.index)
     if kinds:
         keep &= view["kind"].isin(list(kinds))
     if statuses:
