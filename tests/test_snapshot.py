@@ -557,7 +557,8 @@ def test_snapshot_draws_offline_from_a_file(browser, tmp_path, as_of, view_name,
         assert rows.count() == len(table)
         for index, country in enumerate(table["country"]):
             cells = rows.nth(index).locator("td")
-            assert cells.nth(0).inner_text() == country
+            differ = " ⚠" if table.at[index, "conflict"] else ""  # sources differ: the details are in the appendix
+            assert cells.nth(0).inner_text() == country + differ
             for column, state in enumerate(("announced", "under way", "on the ground", "left"), start=1):
                 value = table.at[index, state]  # None: no contingent in that state; NA: not stated, never 0
                 wanted = "—" if value is None else "not stated" if value is pd.NA else str(int(value))
