@@ -41,7 +41,7 @@ ROUTE_WEIGHT = {True: 4.5, False: 2.0}  # by whether the contingent's number is 
 # own length, peaking half-way) chosen so that little of it runs within ROUTE_CLEARANCE of a route
 # already placed. Schematic anyway (the legend says so): the bow never moves either end.
 ROUTE_BOWS = (0.0, 0.08, -0.08, 0.16, -0.16, 0.24, -0.24)
-ROUTE_CLEARANCE = 0.035  # share of the longer route's length
+ROUTE_CLEARANCE = 0.05  # share of the longer route's length
 ROUTE_OVERLAP_OK = 0.1  # share of a route's inner points allowed within the clearance of another
 
 
@@ -64,12 +64,14 @@ def _bowed(coords: np.ndarray, bow: float) -> np.ndarray:
         return coords
     normal = np.array([-chord[1], chord[0]]) / length
     along = np.linspace(0.0, 1.0, len(coords))
-    return coords + np.outer(np.sin(np.pi * along) * bow * length, normal)
+    bend = np.sin(np.pi * along)
+    bend[[0, -1]] = 0.0  # the ends exactly where they were
+    return coords + np.outer(bend * bow * length, normal)
 
 
 def _overlap(candidate: np.ndarray, placed: list[np.ndarray], clearance: float) -> float:
     """Share of the candidate's inner points lying within `clearance` of any placed line."""
-    inner = candidate[len(candidate) // 8 : len(candidate) - len(candidate) // 8]
+    inner = candidate[len(candidate) // 10 : len(candidate) - len(candidate) // 10]
     if not placed or len(inner) == 0:
         return 0.0
     near = np.zeros(len(inner), dtype=bool)

@@ -9,7 +9,8 @@
   var CELL = 24;  // px between the centres of two symbols grouped at one place
   var LABEL_GAPS = [3, 9, 16, 26, 38, 52, 70, 92, 120, 150];  // px from a label's anchor, nearest first
   var ROUTE_STOPS = [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.2, 0.8, 0.14, 0.86];  // along a route
-  var LEADER_FROM = 7;  // px: a label farther than this from its anchor gets a leader line
+  var LEADER_FROM = 7;
+  var LEGEND_SHARE = 0.34;  // the open legend may take this share of the map's height, else it starts folded  // px: a label farther than this from its anchor gets a leader line
   var SHAPES = {
     circle: '<circle cx="11" cy="11" r="8"/>',
     diamond: '<polygon points="11,1.5 20.5,11 11,20.5 1.5,11"/>',
@@ -444,6 +445,12 @@
     return icon;
   }
 
+  function setLegendOpen(legend, open) {
+    /* Opened or folded by the map, not the reader: the toggle event that follows is not theirs. */
+    legend._asmAutoOpen = open;  // toggle events are coalesced: compare states, do not count events
+    legend.open = open;
+  }
+
   function legendItem(items, icon, text) {
     var item = el("div", "asm-legend-item");
     item.appendChild(icon);
@@ -515,6 +522,9 @@
     },
     selected: function () { return state.selected.slice(); },
     relabel: function () { if (state.map) { layout(state.map); } },
+    reframe: function () { if (state.reframe) { state.reframe(); } },
+    isFramed: function () { return state.isFramed ? state.isFramed() : false; },
+    touchedBy: function () { return state.touchedBy || null; },
     describeMap: function (map) {
       /* For a screen reader the map is a named region (its records are all listed in text too);
          and the page may be zoomed: folium's viewport tag forbids it, which matters in the snapshot. */
@@ -542,20 +552,35 @@
       /* The iframe gets its final width after the map is made: frame the records again on
          resizes until the reader moves the map, then leave their view alone. */
       var touched = false, popupOpen = false;
-      map.on("zoomstart movestart", function (e) { if (!map._asmFraming) { touched = true; } });
+      map.on("zoomstart movestart", function (e) {
+        if (!map._asmFraming && !touched) { touched = true; state.touchedBy = e.type + " at " + map.getZoom(); }
+      });
       /* The legend sits above popups (Leaflet's controls are on top): fold it while a popup is open. */
       map.on("popupopen", function () {
         popupOpen = true;
         var legend = map.getContainer().querySelector(".asm-legend");
-        if (legend && legend.open) { legend.open = false; legend.setAttribute("data-folded-for-popup", ""); }
+        if (legend && legend.open) { setLegendOpen(legend, false); legend.setAttribute("data-folded-for-popup", ""); }
       });
       map.on("popupclose", function () {
         var legend = map.getContainer().querySelector(".asm-legend[data-folded-for-popup]");
-        if (legend) { legend.removeAttribute("data-folded-for-popup"); legend.open = true; }
+        if (legend) { legend.removeAttribute("data-folded-for-popup"); setLegendOpen(legend, true); }
         popupOpen = false;
       });
+      function fitLegend() {
+        /* On a small map (a laptop) the open legend would cover the data or shrink them to a corner:
+           it starts folded there, its "Legend" button one click away, and opens when the map is
+           large enough. Once the reader opens or folds it, it stays as they left it. */
+        var legend = map.getContainer().querySelector(".asm-legend");
+        var corner = map._controlCorners && map._controlCorners.bottomleft;
+        if (!legend || !corner || legend.hasAttribute("data-user-set") || popupOpen) { return; }
+        if (!legend.open) { setLegendOpen(legend, true); }
+        var tall = corner.getBoundingClientRect().height > map.getSize().y * LEGEND_SHARE;
+        setLegendOpen(legend, !tall);
+        if (tall) { legend.setAttribute("data-folded-for-space", ""); } else { legend.removeAttribute("data-folded-for-space"); }
+      }
       function frame() {
         if (touched || popupOpen) { return; }
+        fitLegend();
         map._asmFraming = true;
         map.invalidateSize(false);
         map.fitBounds(bounds, framePadding(map, bounds));
@@ -563,6 +588,10 @@
       }
       map.on("resize", frame);
       setTimeout(frame, 0);
+      /* The page frames the map again (a briefing stop that releases its own framing): the same frame,
+         clear of the legend, and resizes reframe again until the reader moves the map. */
+      state.reframe = function () { touched = false; popupOpen = false; frame(); };
+      state.isFramed = function () { return !touched; };
       var corner = map._controlCorners && map._controlCorners.bottomleft;
       if (corner && window.ResizeObserver) {  // the legend laid out, its fonts loaded, opened or closed
         new ResizeObserver(function () { frame(); schedule(map); }).observe(corner);
@@ -570,7 +599,10 @@
     },
     legend: function () {
       var root = el("details", "asm-legend");
-      root.open = true;
+      root.open = root._asmAutoOpen = true;
+      root.addEventListener("toggle", function () {
+        if (root.open !== root._asmAutoOpen) { root.setAttribute("data-user-set", ""); root._asmAutoOpen = root.open; }
+      });
       root.appendChild(el("summary", "asm-legend-title", "Legend"));
       var items = el("div", "asm-legend-items");
       root.appendChild(items);
@@ -585,15 +617,15 @@
       var rangeIcon = el("span", "asm-legend-icon asm-range");
       rangeIcon.innerHTML = svg("meeting", false);
       rangeIcon.appendChild(el("span", "asm-range-badge", "≈"));
-      legendItem(items, rangeIcon, "≈ Date is a range (day not stated)");
-      legendItem(items, el("span", "asm-legend-area"), "Territory-level location (area, not a site)");
+      legendItem(items, rangeIcon, "Date is a range (day not stated)");
+      legendItem(items, el("span", "asm-legend-area"), "Territory-level place (area, not a site)");
       var routes = el("div", "asm-legend-group", "Routes: country · number");
       items.appendChild(routes);
       legendItem(items, legendLine({weight: 4.5}), "Thick: number stated");
       legendItem(items, legendLine({weight: 2}), "Thin: number not stated");
       legendItem(items, legendLine({weight: 3, dash: "1 6", round: true}), "Dotted: announced");
       legendItem(items, legendLine({weight: 3, dash: "8 5"}), "Dashed: under way");
-      legendItem(items, legendLine({weight: 3}), "Solid: arrived, there");
+      legendItem(items, legendLine({weight: 3}), "Solid: on the ground");
       legendItem(items, legendLine({weight: 3, dash: "1 6", round: true, opacity: 0.45}), "Faint dots: left");
       return root;
     }
