@@ -10,9 +10,10 @@
 - day ticks, with a label each Monday (each day on a short axis, each month on a long one).
 
 x positions are percentages of the width, with no viewBox scaling, so the axis stretches to any
-width and its text and symbols keep their shape. Marks go in **lanes by greedy packing**: bars first
-(so the few long presence windows sit in steady top lanes while the slider moves), then points, each
-in the first lane where it clears the previous mark by MIN_GAP of the width. Packing, rather than a
+width and its text and symbols keep their shape. Marks go in **lanes by greedy packing**: bars in
+thin lanes on top (so the few long presence windows sit in steady lanes while the slider moves), then
+points below, each mark in the first lane of its band where it clears the previous mark by MIN_GAP of
+the width. Packing, rather than a
 lane per kind, keeps the axis short (eleven kinds would need eleven lanes even on a quiet day) and
 still never lets two marks overlap; the colour and symbol say the kind. When more lanes would be
 needed than fit, the rest of a day's marks are counted as "+N" at that day, never silently dropped,
@@ -36,12 +37,15 @@ from geo.display import SYMBOL_SHAPES, RecordText, day_text, record_text
 TIMELINE_CLASS = "asm-timeline"
 MARK_CLASS = "asm-tl-mark"  # each record: <g class="asm-tl-mark" data-record-id="…">
 MIN_GAP = 0.012  # marks in one lane stay this share of the width apart (about 11 px at 900 px)
-MAX_LANES = 14
 TOP = 16  # px above the lanes: the as-of label
-LANES_HEIGHT = 84  # px for all lanes; a lane is at most MAX_PITCH high
+LANES_HEIGHT = 88  # px for all lanes: bar lanes BAR_PITCH high on top, point lanes share the rest
+BAR_PITCH = 6  # a bar lane: a 4 px bar and a gap
+MAX_BAR_LANES = 7  # bars take at most about half the height
+MIN_POINT_PITCH = 6  # a point lane is 6 to 12 px high
 MAX_PITCH = 12
+MAX_POINT_LANES = LANES_HEIGHT // MIN_POINT_PITCH  # with no bars: 14
 AXIS = 22  # px below the lanes: the axis line, ticks and their labels
-HEIGHT = TOP + LANES_HEIGHT + AXIS  # 122 px
+HEIGHT = TOP + LANES_HEIGHT + 4 + AXIS  # at most 130 px
 LABEL_EVERY_DAY = 14  # an axis of at most this many days labels every day
 LABEL_MONTHS = 120  # an axis of more days than this labels months only
 
@@ -61,7 +65,9 @@ TIMELINE_CSS = """
   .asm-tl-mark { cursor: pointer; }
   .asm-tl-mark:hover .asm-tl-shape, .asm-tl-mark:hover .asm-tl-bar { stroke: #000; stroke-width: 2; }
   .asm-tl-range { fill-opacity: 0.35; stroke-dasharray: 3 2; }
-  .asm-tl-selected .asm-tl-shape, .asm-tl-selected .asm-tl-bar { stroke: #000; stroke-width: 2.5; }
+  .asm-tl-selected { filter: drop-shadow(0 0 1.5px #ff9d00) drop-shadow(0 0 1.5px #ff9d00); }
+  .asm-tl-selected .asm-tl-hit { fill: #ffd400; }
+  .asm-tl-selected .asm-tl-shape, .asm-tl-selected .asm-tl-bar { stroke: #000; stroke-width: 1.5; }
   .asm-tl-more { fill: #333; font-weight: 600; }
   .asm-visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0;
     overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
@@ -133,6 +139,30 @@ def assign_lanes(spans: list[tuple[float, float]], gap: float = MIN_GAP) -> list
     return lanes
 
 
+def layout(marks: list[Mark]) -> tuple[list[tuple[float, float] | None], float]:
+    """Each mark's lane centre y and lane height in px (None: no room left, counted as "+N"), and the
+    height the lanes use. Bars are packed into thin lanes on top, in order of start (longer first);
+    points below, in order of day, in lanes that share the rest of the height."""
+    bars = sorted(
+        (i for i, mark in enumerate(marks) if not mark.is_point), key=lambda i: (marks[i].start, -marks[i].end)
+    )
+    points = [i for i in sorted(range(len(marks)), key=lambda i: marks[i].start) if marks[i].is_point]
+    placed: list[tuple[float, float] | None] = [None] * len(marks)
+    bar_lanes = dict(zip(bars, assign_lanes([(marks[i].start, marks[i].end) for i in bars])))
+    bar_band = min(max(bar_lanes.values(), default=-1) + 1, MAX_BAR_LANES) * BAR_PITCH
+    for i, lane in bar_lanes.items():
+        if lane < MAX_BAR_LANES:
+            placed[i] = (TOP + (lane + 0.5) * BAR_PITCH, BAR_PITCH)
+    point_lanes = dict(zip(points, assign_lanes([(marks[i].start, marks[i].end) for i in points])))
+    room = int((LANES_HEIGHT - bar_band) // MIN_POINT_PITCH)
+    needed = min(max(point_lanes.values(), default=-1) + 1, room)
+    pitch = min(MAX_PITCH, (LANES_HEIGHT - bar_band) / needed) if needed else 0.0
+    for i, lane in point_lanes.items():
+        if lane < needed:
+            placed[i] = (TOP + bar_band + (lane + 0.5) * pitch, pitch)
+    return placed, bar_band + needed * pitch
+
+
 def _pct(share: float) -> str:
     return f"{100 * share:.2f}%"
 
@@ -169,29 +199,37 @@ def _ticks(start: dt.date, end: dt.date, bottom: float) -> list[str]:
     return parts
 
 
-def _shape(text: RecordText, at: str, y: float, size: float) -> str:
-    """The kind's symbol centred on (at, y): a nested SVG placed in percent, drawn in pixels."""
+def _shape(text: RecordText, at: str, y: float, size: float, pitch: float) -> str:
+    """The kind's symbol centred on (at, y): a nested SVG placed in percent, drawn in pixels, with a
+    transparent target a lane high around it (a small symbol is easy to miss with the pointer)."""
     shape = SYMBOL_SHAPES[text.symbol if text.symbol in SYMBOL_SHAPES and text.symbol != "route" else "circle"]
+    shape = shape.replace("/>", ' vector-effect="non-scaling-stroke"/>')  # strokes in pixels, not scaled down
     fill = "#ffffff" if text.is_hollow else text.colour
     stroke = text.colour if text.is_hollow else "#1a1a1a"
-    scale = size / 22
+    half = max(size, 10) / 2
     return (
         f'<svg x="{at}" y="{y:.1f}" width="1" height="1" overflow="visible">'
-        f'<g class="asm-tl-shape" transform="translate({-size / 2:.2f} {-size / 2:.2f}) scale({scale:.3f})" '
-        f'fill="{fill}" stroke="{stroke}" stroke-width="{(3 if text.is_hollow else 1.5) / scale:.2f}">{shape}</g></svg>'
+        f'<rect class="asm-tl-hit" x="{-half:.1f}" y="{-pitch / 2:.1f}" width="{2 * half:.1f}" height="{pitch:.1f}" '
+        'fill="transparent"/>'
+        f'<g class="asm-tl-shape" transform="translate({-size / 2:.2f} {-size / 2:.2f}) scale({size / 22:.3f})" '
+        f'fill="{fill}" stroke="{stroke}" stroke-width="{1.6 if text.is_hollow else 1}">{shape}</g></svg>'
     )
 
 
-def _bars(mark: Mark, y: float, height: float) -> str:
+def _bars(mark: Mark, y: float, height: float, pitch: float) -> str:
+    """The mark's bars (a pale range, a solid window) over a transparent target a lane high."""
     text = mark.text
-    parts = []
+    parts = [
+        f'<rect class="asm-tl-hit" x="{_pct(mark.start)}" y="{y - pitch / 2:.1f}" width="{_pct(mark.end - mark.start)}" '
+        f'height="{pitch:.1f}" fill="transparent"/>'
+    ]
     for first, last, style in mark.segments:
-        hollow = text.is_hollow and style == "solid"
-        fill = "#ffffff" if hollow else text.colour
+        fill = "#ffffff" if text.is_hollow else text.colour
+        stroke = text.colour if text.is_hollow or style == "range" else "#1a1a1a"
         parts.append(
             f'<rect class="asm-tl-bar asm-tl-{style}" x="{_pct(first)}" y="{y - height / 2:.1f}" '
             f'width="{_pct(last - first)}" height="{height:.1f}" rx="{height / 2:.1f}" '
-            f'fill="{fill}" stroke="{text.colour if hollow or style == "range" else "#1a1a1a"}" stroke-width="1"/>'
+            f'fill="{fill}" stroke="{stroke}" stroke-width="1"/>'
         )
     return "".join(parts)
 
@@ -210,12 +248,8 @@ def timeline_html(
     start, end = axis_span(texts, start, end, as_of)
     marks = [mark for mark in (record_mark(text, start, end, as_of) for text in texts) if mark is not None]
     undated = len(texts) - len(marks)
-    order = sorted(range(len(marks)), key=lambda i: (marks[i].is_point, marks[i].start, -marks[i].end, i))
-    lanes_in_order = assign_lanes([(marks[i].start, marks[i].end) for i in order])
-    lane_of = dict(zip(order, lanes_in_order))
-    lanes = min(max(lanes_in_order, default=0) + 1, MAX_LANES)
-    pitch = min(MAX_PITCH, LANES_HEIGHT / lanes)
-    bottom = TOP + lanes * pitch + 4
+    placed, used = layout(marks)
+    bottom = TOP + used + 4
     height = bottom + AXIS
 
     asof_at = _pct(position(as_of, start, end))
@@ -226,24 +260,23 @@ def timeline_html(
         *_ticks(start, end, bottom),
     ]
     hidden: dict[float, int] = {}
-    for index, mark in enumerate(marks):
-        lane = lane_of[index]
-        if lane >= MAX_LANES:
+    for mark, place in zip(marks, placed):
+        if place is None:
             hidden[mark.start] = hidden.get(mark.start, 0) + 1
             continue
+        y, pitch = place
         text = mark.text
-        y = TOP + (lane + 0.5) * pitch
-        size = max(5.0, min(11.0, pitch - 1.5))
         classes = MARK_CLASS + (" asm-tl-selected" if selected is not None and text.record_id == selected else "")
-        body = _shape(text, _pct(mark.start), y, size) if mark.is_point else _bars(mark, y, max(4.0, size - 3))
+        if mark.is_point:
+            body = _shape(text, _pct(mark.start), y, max(5.0, min(11.0, pitch - 1.5)), pitch)
+        else:
+            body = _bars(mark, y, pitch - 2, pitch)
         parts.append(
             f'<g class="{classes}" data-record-id="{_e(text.record_id)}" data-kind="{_e(text.kind)}">'
             f"<title>{_e(_label(text))}</title>{body}</g>"
         )
     for share, count in hidden.items():
-        parts.append(
-            f'<text class="asm-tl-more" x="{_pct(share)}" y="{TOP + lanes * pitch:.1f}" dx="6">+{count}</text>'
-        )
+        parts.append(f'<text class="asm-tl-more" x="{_pct(share)}" y="{bottom - 5:.1f}" dx="6">+{count}</text>')
     parts += [
         f'<line class="asm-tl-asof" x1="{asof_at}" x2="{asof_at}" y1="{TOP - 4}" y2="{bottom:.1f}"/>',
         f'<text class="asm-tl-asof-label" x="{asof_at}" y="{TOP - 6}" '

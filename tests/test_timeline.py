@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from geo.asof import as_of_view, key_dates
-from geo.timeline import MAX_LANES, MIN_GAP, assign_lanes, position, timeline_html
+from geo.timeline import MAX_POINT_LANES, MIN_GAP, assign_lanes, position, timeline_html
 from tests.support.records import frame
 
 D = dt.date
@@ -200,14 +200,14 @@ def test_marks_in_a_lane_never_overlap_on_the_bundled_data(dataset):
 
 
 def test_a_crowded_day_is_counted_not_dropped():
-    crowd = [{"record_id": f"r{i}", "date": D(2026, 1, 3)} for i in range(MAX_LANES + 6)]
+    crowd = [{"record_id": f"r{i}", "date": D(2026, 1, 3)} for i in range(MAX_POINT_LANES + 6)]
     markup = timeline_html(frame(*crowd), start=START, end=END, as_of=D(2026, 1, 8))
     root = parse(markup)
-    assert len(marks(root)) == MAX_LANES
+    assert len(marks(root)) == MAX_POINT_LANES
     (more,) = [node for node in root.iter("text") if node.get("class") == "asm-tl-more"]
     assert (more.text, more.get("x")) == ("+6", "20.00%")
     listed = [item.get("data-record-id") for item in root.iter("li")]
-    assert listed == [f"r{i}" for i in range(MAX_LANES + 6)], "every record is in the list screen readers read"
+    assert listed == [f"r{i}" for i in range(MAX_POINT_LANES + 6)], "every record is in the list screen readers read"
 
 
 def test_an_undated_record_is_listed_and_said_not_drawn():
