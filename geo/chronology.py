@@ -13,7 +13,7 @@ import html
 
 import pandas as pd
 
-from geo.asof import STATUS_LABELS, STATUS_ORDER, country_name
+from geo.asof import CHANGE_NONE, STATUS_LABELS, STATUS_ORDER, country_name
 from geo.display import COUNTRIES_LISTED, KINDS, NOT_STATED, RecordText, actor_codes, record_text, symbol_svg
 
 TABLE_CLASS = "asm-events"
@@ -46,6 +46,7 @@ EVENTS_CSS = """
   table.asm-events tr.asm-selected { background: #fff3c4; }
   table.asm-events .asm-kind { display: flex; align-items: center; gap: 3px; font-size: 10.5px; color: #444; }
   table.asm-events .asm-symbol { flex: none; }
+  table.asm-events .asm-change { color: #8a1c00; font-size: 10px; text-transform: uppercase; }
   table.asm-events .asm-unknown { color: #555; font-style: italic; }
   table.asm-events .asm-differ-mark { color: #8a4b00; font-weight: 700; }
   table.asm-events td.asm-events-empty { padding: 12px 6px; color: #444; font-style: italic; cursor: default; }
@@ -147,13 +148,16 @@ def _row(text: RecordText, *, year: bool, selected: str | None) -> str:
         if text.conflict
         else ""
     )
+    changed = text.change not in ("", CHANGE_NONE)  # with a "since" date: new, status or contribution changed
+    change = f' <strong class="asm-change">{_e(text.change)}</strong>' if changed else ""
     is_selected = selected is not None and text.record_id == selected
     attributes = ' class="asm-selected" aria-current="true"' if is_selected else ""
     return (
         f'<tr data-record-id="{_e(text.record_id)}" tabindex="0"{attributes}>'
         f'<td title="{_e(text.when)}">{date_cell}</td>'
         f'<td title="{_e(text.who)}">{country}</td>'
-        f'<td><span class="asm-kind">{symbol_svg(text.kind, hollow=text.is_hollow, size=11)}{_e(text.kind_label)}</span>'
+        f'<td><span class="asm-kind">{symbol_svg(text.kind, hollow=text.is_hollow, size=11)}{_e(text.kind_label)}'
+        f"{change}</span>"
         f"{_e(text.title)}</td>"
         f'<td title="{_e(text.status_label)}">{_e(text.status)}</td>'
         f"<td>{number_cell}</td>"

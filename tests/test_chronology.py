@@ -183,3 +183,10 @@ def test_hostile_text_is_escaped():
     assert 'data-record-id="x&quot; onfocus=&quot;alert(1)"' in markup
     (row,) = table(markup).rows
     assert row[1][2] == "Meeting" + HOSTILE
+
+
+def test_a_change_since_a_date_is_named_in_the_row():
+    view = frame({"record_id": "new", "change": "new"}, {"record_id": "same", "change": "unchanged"})
+    cells = {attrs["data-record-id"]: cells for attrs, cells in table(event_table_html(view)).rows}
+    assert cells["new"][2] == "Meeting newA meeting"
+    assert cells["same"][2] == "MeetingA meeting"

@@ -239,3 +239,15 @@ def test_hostile_text_is_escaped():
     (mark,) = marks(root).values()
     assert mark.get("data-record-id") == 'x"><script>alert(1)</script>'
     assert mark.find("title").text.startswith(HOSTILE)
+
+
+def test_bars_sit_in_a_thin_lane_above_the_points():
+    # One bar lane 6 px high under the 16 px top: centre 16 + 3 = 19. The point lane shares the rest of
+    # the 88 px (82 px) but is at most 12 px high: centre 16 + 6 + 6 = 28.
+    there = {"record_id": "bar", "kind": "deployment", "status": "arrived", "presence": "on the ground",
+             "date": D(2026, 1, 3)}  # fmt: skip
+    found = marks(draw(there, {"record_id": "point", "date": D(2026, 1, 3)}))
+    (bar,) = [rect for rect in found["bar"].iter("rect") if "asm-tl-bar" in rect.get("class")]
+    assert float(bar.get("y")) + float(bar.get("height")) / 2 == 19.0
+    (nested,) = [node for node in found["point"] if node.tag == "svg"]
+    assert nested.get("y") == "28.0"
