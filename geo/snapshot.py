@@ -107,13 +107,18 @@ GRADES = "ABCDEF"  # Admiralty source reliability, best first
 
 # Leaflet draws the map for the size its box has: when the page is printed the box takes its print
 # size, so the map is measured and framed again (`keepFramed` refits on Leaflet's resize event),
-# and once more afterwards for the screen. Chromium fires `beforeprint` for the print dialog and
-# switches the `print` media query for print emulation.
+# and once more afterwards for the screen; the labels are laid out again at once. Chromium fires
+# `beforeprint` for the print dialog and switches the `print` media query for `page.pdf` and print
+# emulation.
 PRINT_SCRIPT = """
 (function () {
   var map = window.asmMap;
   if (!map) { return; }
-  function measure() { map.invalidateSize(false); }
+  function measure() {
+    map.invalidateSize(false);
+    /* The place and route labels are laid out on the next frame, which a print does not wait for. */
+    if (window.asm && window.asm.relabel) { window.asm.relabel(); }
+  }
   window.addEventListener("beforeprint", measure);
   window.addEventListener("afterprint", measure);
   if (window.matchMedia) {
@@ -170,8 +175,9 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
   .key-changes .state { color: #333; font-size: 0.9em; }
   .more, .nothing { margin: 0.3em 0 0; font-size: 0.85em; color: #444; }
   .source-line { grid-area: foot; margin: 0; font-size: 0.8em; color: #333; border-top: 1px solid #bbb; padding-top: 0.3vh; }
-  .map-box .asm-legend { font-size: 11px; }
-  .map-box .asm-legend-item { line-height: 15px; }
+  /* The map's legend is as wide as the map box allows (the map's own CSS sizes it to the window). */
+  .map-box { container-type: size; }
+  .map-box .asm-legend { max-width: calc(100cqw - 60px); }
   .not-stated { font-style: italic; color: #555; }
   .differ { color: #8a2a00; font-weight: 700; }
   /* A narrow window: the parts one under the other (the page scrolls). */
@@ -207,8 +213,9 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
                     break-after: page; page-break-after: always; break-inside: avoid; }
     .map-box { min-height: 0; }
     .leaflet-control-zoom, .asm-legend summary::-webkit-details-marker { display: none; }
-    .map-box .asm-legend { font-size: 9px; max-width: 180px; }
-    .map-box .asm-legend-item { line-height: 12px; }
+    .map-box .asm-legend { font-size: 8.5px; }
+    .map-box .asm-legend-item { line-height: 11px; }
+    .map-box .asm-legend-items { grid-template-columns: repeat(auto-fill, minmax(115px, 1fr)); }
     .asm-legend summary { list-style: none; }
     .appendix { max-width: none; padding: 0; break-before: page; page-break-before: always; }
     .appendix h2 { font-size: 15px; margin: 12px 0 6px; }

@@ -603,7 +603,7 @@ def test_dashboard_button_downloads_the_snapshot_of_the_shown_view(browser, tmp_
         page = context.new_page()
         try:
             page.goto(server.url, wait_until="domcontentloaded")
-            button = page.get_by_role("button", name="Download briefing snapshot (HTML)")
+            button = page.get_by_role("button", name=re.compile(r"briefing snapshot \(HTML\)", re.I))
             button.wait_for(timeout=60_000)
             with page.expect_download(timeout=60_000) as download_info:
                 button.click()
