@@ -10,11 +10,12 @@ horizontal scroll); its CSS is EVENTS_CSS, for the page. Each row is
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
 from geo.asof import CHANGE_NONE, STATUS_LABELS, STATUS_ORDER, country_name
-from geo.display import COUNTRIES_LISTED, KINDS, NOT_STATED, RecordText, actor_codes, record_text, symbol_svg
+from geo.display import COUNTRIES_LISTED, KINDS, NOT_STATED, SYMBOL_SHAPES, RecordText, actor_codes, record_text
 
 TABLE_CLASS = "asm-events"
 SORT_KEYS = ("date", "country", "kind", "status", "title")
@@ -24,28 +25,64 @@ STATUS_SEQUENCE = {"planned": 0.0, "pending": 0.1, "unconfirmed": 0.2, **STATUS_
 COLUMNS = ("Date", "Country", "Kind · event", "Status", "Number", "Grade", "⚠")
 COLUMN_CLASSES = ("date", "country", "event", "status", "number", "grade", "differ")
 
+
+def _swatch_css() -> str:
+    """Each kind's map symbol as a small CSS shape (st.html keeps HTML only, so no SVG here): the
+    outline from geo.display.SYMBOL_SHAPES as a clip-path, the colour from KINDS; a hollow one is the
+    same shape with a white inner copy."""
+    rules = [
+        "table.asm-events .asm-sw { position: relative; display: inline-block; flex: none; width: 11px; height: 11px;"
+        " background: #1a1a1a; }",
+        'table.asm-events .asm-sw::after { content: ""; position: absolute; inset: 1px; clip-path: inherit;'
+        " background: var(--asm-sw-colour); }",
+        "table.asm-events .asm-sw-hollow::after { inset: 2.5px; background: #fff; }",
+        "table.asm-events .asm-sw-hollow { background: var(--asm-sw-colour); }",
+    ]
+    for shape, markup in SYMBOL_SHAPES.items():
+        points = re.search(r'points="([^"]+)"', markup)
+        if points:
+            pairs = [pair.split(",") for pair in points.group(1).split()]
+            clip = "polygon(" + ", ".join(f"{float(x) / 22:.0%} {float(y) / 22:.0%}" for x, y in pairs) + ")"
+        elif shape == "circle":
+            clip = "circle(37% at 50% 50%)"
+        elif shape == "route":
+            clip = "polygon(0 38%, 100% 38%, 100% 62%, 0 62%)"
+        else:  # the square
+            clip = "inset(14%)"
+        rules.append(f"table.asm-events .asm-sw-{shape} {{ clip-path: {clip}; }}")
+    for kind, (_, colour, _) in KINDS.items():
+        rules.append(f"table.asm-events .asm-sw-kind-{kind} {{ --asm-sw-colour: {colour}; }}")
+    return "\n  ".join(rules)
+
+
+def _swatch(text: RecordText) -> str:
+    shape = text.symbol if text.symbol in SYMBOL_SHAPES else "circle"
+    hollow = " asm-sw-hollow" if text.is_hollow else ""
+    return f'<span class="asm-sw asm-sw-{shape} asm-sw-kind-{_e(text.kind)}{hollow}" aria-hidden="true"></span>'
+
+
 EVENTS_CSS = """
 <style>
   table.asm-events { width: 100%; table-layout: fixed; border-collapse: collapse;
-    font: 11.5px/1.3 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-  table.asm-events th, table.asm-events td { padding: 3px 3px; vertical-align: top; text-align: left;
+    font: 11px/1.3 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+  table.asm-events th, table.asm-events td { padding: 3px 2px; vertical-align: top; text-align: left;
     overflow-wrap: break-word; border-bottom: 1px solid #e3e3e3; }
   table.asm-events thead th { position: sticky; top: 0; z-index: 1; background: #f4f4f4; font-weight: 600;
     border-bottom: 1px solid #bbb; }
-  table.asm-events col.asm-c-date { width: 48px; }
-  table.asm-events col.asm-c-country { width: 66px; }
+  table.asm-events col.asm-c-date { width: 50px; }
+  table.asm-events col.asm-c-country { width: 64px; }
   table.asm-events col.asm-c-event { width: auto; }
   table.asm-events col.asm-c-status { width: 72px; }
-  table.asm-events col.asm-c-number { width: 72px; }
+  table.asm-events col.asm-c-number { width: 66px; }
   table.asm-events col.asm-c-grade { width: 44px; }
-  table.asm-events col.asm-c-differ { width: 16px; }
+  table.asm-events col.asm-c-differ { width: 14px; }
   table.asm-events th { font-size: 11px; }
   table.asm-events tbody tr { cursor: pointer; }
   table.asm-events tbody tr:hover { background: #f2f7fc; }
   table.asm-events tbody tr:focus { outline: 2px solid #0b57d0; outline-offset: -2px; }
   table.asm-events tr.asm-selected { background: #fff3c4; }
   table.asm-events .asm-kind { display: flex; align-items: center; gap: 3px; font-size: 10.5px; color: #444; }
-  table.asm-events .asm-symbol { flex: none; }
+  __SWATCHES__
   table.asm-events .asm-change { color: #8a1c00; font-size: 10px; text-transform: uppercase; }
   table.asm-events .asm-unknown { color: #555; font-style: italic; }
   table.asm-events .asm-differ-mark { color: #8a4b00; font-weight: 700; }
@@ -53,7 +90,7 @@ EVENTS_CSS = """
   .asm-visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0;
     overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 </style>
-"""
+""".replace("__SWATCHES__", _swatch_css())
 
 
 def _e(value) -> str:
@@ -156,7 +193,7 @@ def _row(text: RecordText, *, year: bool, selected: str | None) -> str:
         f'<tr data-record-id="{_e(text.record_id)}" tabindex="0"{attributes}>'
         f'<td title="{_e(text.when)}">{date_cell}</td>'
         f'<td title="{_e(text.who)}">{country}</td>'
-        f'<td><span class="asm-kind">{symbol_svg(text.kind, hollow=text.is_hollow, size=11)}{_e(text.kind_label)}'
+        f'<td><span class="asm-kind">{_swatch(text)}{_e(text.kind_label)}'
         f"{change}</span>"
         f"{_e(text.title)}</td>"
         f'<td title="{_e(text.status_label)}">{_e(text.status)}</td>'

@@ -294,17 +294,6 @@ def display_properties(row, country_names: dict[str, str] | None = None) -> dict
     }
 
 
-def symbol_svg(kind: str, *, hollow: bool = False, size: int = 14) -> str:
-    """The kind's map symbol as a small inline SVG (decorative: the label beside it says the kind)."""
-    _, colour, shape = KINDS.get(kind, ("", "#555555", "circle"))
-    fill = "#ffffff" if hollow else colour
-    stroke = colour if hollow or shape == "route" else "#1a1a1a"
-    return (
-        f'<svg class="asm-symbol" width="{size}" height="{size}" viewBox="0 0 22 22" aria-hidden="true" focusable="false">'
-        f'<g fill="{fill}" stroke="{stroke}" stroke-width="{3 if hollow else 1.5}">{SYMBOL_SHAPES[shape]}</g></svg>'
-    )
-
-
 CARD_CLASS = "asm-card"  # each record: <article class="asm-card" data-record-id="…">
 
 

@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from geo.chronology import EMPTY_TEXT, event_table_html, filter_view, sort_view, table_options
+from geo.chronology import EMPTY_TEXT, EVENTS_CSS, event_table_html, filter_view, sort_view, table_options
+from geo.display import KINDS
 from tests.support.records import frame
 
 D = dt.date
@@ -190,3 +191,14 @@ def test_a_change_since_a_date_is_named_in_the_row():
     cells = {attrs["data-record-id"]: cells for attrs, cells in table(event_table_html(view)).rows}
     assert cells["new"][2] == "Meeting newA meeting"
     assert cells["same"][2] == "MeetingA meeting"
+
+
+def test_every_kind_has_its_swatch_in_the_css():
+    for kind, (_, colour, shape) in KINDS.items():
+        assert f".asm-sw-kind-{kind} {{ --asm-sw-colour: {colour}; }}" in EVENTS_CSS
+        assert f".asm-sw-{shape} {{ clip-path: " in EVENTS_CSS
+    # the triangle's points 11,2 20.5,19.5 1.5,19.5 of 22 are 50% 9%, 93% 89%, 7% 89%
+    assert ".asm-sw-triangle { clip-path: polygon(50% 9%, 93% 89%, 7% 89%); }" in EVENTS_CSS
+    markup = event_table_html(VIEW)
+    assert '<span class="asm-sw asm-sw-circle asm-sw-kind-meeting asm-sw-hollow" aria-hidden="true"></span>' in markup
+    assert "<svg" not in markup, "st.html keeps HTML only"
