@@ -100,6 +100,7 @@ def inline_leaflet_assets() -> MapAssets:
 # ---------------------------------------------------------------- the page
 
 KEY_CHANGES_SHOWN = 8  # key changes listed on the first screen; the rest are marked in the appendix
+KEY_CHANGES_ORDER = "contingents first, then the newest"  # see `key_changes`
 SITUATION_TITLE = "Arctic Situation Map"  # when the data folder's datapackage.json names no title
 TITLE_PREFIX = "Arctic Situation Map: "
 CHANGE_BADGES = {CHANGE_NEW: "New", CHANGE_STATUS: "Status", CHANGE_CONTRIBUTION: "Contribution"}
@@ -267,7 +268,7 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
       {% endfor %}
       </ol>
       {% if key_changes | length > key_changes_shown %}
-      <p class="more">and {{ key_changes | length - key_changes_shown }} more: marked in the appendix (“{{ marker_word }}”).</p>
+      <p class="more">Listed {{ key_changes_order }}; {{ key_changes | length - key_changes_shown }} more are marked in the appendix (“{{ marker_word }}”).</p>
       {% endif %}
       {% else %}
       <p class="nothing">No record was added, and none changed its status or contribution.</p>
@@ -379,9 +380,14 @@ def _change_state(shown: dict, row) -> str:
 
 
 def key_changes(view: pd.DataFrame, names: dict[str, str] | None = None) -> list[dict]:
-    """The changed records of a view with a `change` column, in its order: badge, title, state."""
+    """The changed records of a view with a `change` column: badge, title, state.
+
+    In the order the first screen lists them (KEY_CHANGES_ORDER): the contingents first, who sent
+    what being the briefing's headline, then the other records newest first; ties in the view's order.
+    """
     changed = []
-    for row in view.itertuples():
+    ordered = view.assign(_other=view["kind"] != "deployment", _day=[-day.toordinal() for day in view["date"]])
+    for row in ordered.sort_values(["_other", "_day"], kind="stable").itertuples():
         shown = display_properties(row, names)
         if shown["change"] in ("", CHANGE_NONE):
             continue
@@ -475,6 +481,7 @@ def render_snapshot(
         changes_heading=changes_heading,
         key_changes=changes,
         key_changes_shown=KEY_CHANGES_SHOWN,
+        key_changes_order=KEY_CHANGES_ORDER,
         marker_word=CHANGE_BADGES[CHANGE_NEW].upper() + ", …",
         view_label=VIEWS[view_name],
         record_count=len(view),

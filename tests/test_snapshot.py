@@ -256,7 +256,10 @@ def expected_changes(as_of: dt.date, since: dt.date | None) -> list[str]:
     if since is None:
         since = max(day for day in DAYS if day <= as_of) - dt.timedelta(days=1)
     view = changes_since(DATASET, since, as_of)
-    return list(view.loc[view["change"] != CHANGE_NONE, "record_id"])
+    changed = [row for row in view.itertuples() if row.change != CHANGE_NONE]
+    # Listed contingents first, then the newest (Python's sort is stable: ties keep the view's order).
+    changed.sort(key=lambda row: (row.kind != "deployment", -row.date.toordinal()))
+    return [row.record_id for row in changed]
 
 
 def list_items(markup: str) -> list[tuple[str, str]]:
@@ -314,7 +317,7 @@ def test_first_screen_holds_title_date_map_contributions_and_key_changes(as_of, 
     for record_id, item in items:
         assert squash(titles[record_id]) in item
     more = len(changes) - KEY_CHANGES_SHOWN
-    assert (f"and {more} more" in text) == (more > 0)
+    assert (f"Listed contingents first, then the newest; {more} more are marked in the appendix" in text) == (more > 0)
     assert "<blockquote" not in first, "quotes belong to the appendix"
 
 

@@ -66,6 +66,13 @@ def briefing_view(as_of: dt.date, since: dt.date | None):
     return changes_since(DATASET, since, as_of)
 
 
+def listed_changes(view):
+    """The changed records in the first screen's order: contingents first, then the newest."""
+    changed = view[view["change"] != CHANGE_NONE]
+    order = changed.assign(_other=changed["kind"] != "deployment", _day=[-d.toordinal() for d in changed["date"]])
+    return order.sort_values(["_other", "_day"], kind="stable")
+
+
 class FileOnly:
     """Route handler: the snapshot's own file:// URL, data: and about: pass; everything else is aborted and listed."""
 
@@ -203,7 +210,7 @@ def test_first_screen_is_wholly_visible_without_scrolling(snapshots, open_snapsh
             value = table.at[index, state]
             wanted = "—" if value is None else "not stated" if value is pd.NA else str(int(value))
             assert cells.nth(column).inner_text() == wanted, (country, state)
-    changed = view[view["change"] != CHANGE_NONE]
+    changed = listed_changes(view)
     items = page.locator("section.key-changes li")
     assert items.count() == min(len(changed), KEY_CHANGES_SHOWN)
     for index, title in enumerate(changed["title"][:KEY_CHANGES_SHOWN]):
@@ -259,7 +266,7 @@ def test_first_screen_prints_as_one_landscape_page(snapshots, open_snapshot, as_
     assert bare("Contributions by country") in one and bare("Key changes") in one
     for country in contributions(view).table["country"]:
         assert bare(country) in one, f"{country} is not on page 1"
-    changed = view[view["change"] != CHANGE_NONE]
+    changed = listed_changes(view)
     for title in changed["title"][:KEY_CHANGES_SHOWN]:
         assert bare(title) in one, f"key change {title!r} is not on page 1"
     assert bare("Data version") in one and bare("Generated") in one
