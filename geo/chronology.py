@@ -215,7 +215,9 @@ def event_table_html(view: pd.DataFrame, *, selected: str | None = None) -> str:
     if one_year:
         header[0] = f"Date ({next(iter(years))})"
     head = "".join(
-        f'<th scope="col">{_e(label)}</th>' if label != "⚠" else '<th scope="col" title="Sources differ">⚠</th>'
+        f'<th scope="col">{_e(label)}</th>'
+        if label != "⚠"
+        else '<th scope="col" title="Sources differ">⚠<span class="asm-visually-hidden"> sources differ</span></th>'
         for label in header
     )
     cols = "".join(f'<col class="asm-c-{name}">' for name in COLUMN_CLASSES)

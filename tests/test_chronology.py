@@ -132,7 +132,7 @@ def test_sort_view_refuses_an_unknown_key():
 
 def test_event_table_cells():
     parsed = table(event_table_html(VIEW))
-    assert parsed.header == ["Date (2026)", "Country", "Kind · event", "Status", "Number", "Grade", "⚠"]
+    assert parsed.header == ["Date (2026)", "Country", "Kind · event", "Status", "Number", "Grade", "⚠ sources differ"]
     assert [attrs["data-record-id"] for attrs, _ in parsed.rows] == ids(VIEW)
     assert all(attrs["tabindex"] == "0" for attrs, _ in parsed.rows)
     cells = {attrs["data-record-id"]: cells for attrs, cells in parsed.rows}
