@@ -171,7 +171,7 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
   .summary { margin: 0.3em 0 0; font-size: 0.85em; }
   .key-changes ol { list-style: none; margin: 0; padding: 0; }
   .key-changes li { padding: 0.15em 0; border-bottom: 1px solid #eee; line-height: 1.3; }
-  .badge { display: inline-block; min-width: 5.6em; font-size: 0.78em; font-weight: 700; text-transform: uppercase;
+  .badge { display: inline-block; min-width: 7.4em; font-size: 0.78em; font-weight: 700; text-transform: uppercase;
            color: #7a4a00; letter-spacing: 0.02em; }
   .key-changes .state { color: #333; font-size: 0.9em; }
   .more, .nothing { margin: 0.3em 0 0; font-size: 0.85em; color: #444; }
