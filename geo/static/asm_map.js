@@ -223,8 +223,8 @@
 
   /* The symbols of each place as one compact block centred on it; where two places' blocks would
      overlap at this zoom (Nuuk and its airport), the smaller block moves aside, with a leader line. */
-  function placeGroups(map, groups) {
-    var placed = [];
+  function placeGroups(map, groups, hard) {
+    var placed = [], size = map.getSize(), inside = box(0, 0, size.x, size.y);
     groups.sort(function (a, b) { return b.markers.length - a.markers.length || (a.key < b.key ? -1 : 1); });
     groups.forEach(function (group) {
       var slots = group.markers.length, size = gridSize(slots), w = size[0], h = size[1];
@@ -234,7 +234,12 @@
       var candidates = [home].concat(aroundBox(box(at.x, at.y, at.x, at.y), w, h, [4, 12, 24, 40, 60]));
       var best = home, bestCost = Infinity;
       for (var i = 0; i < candidates.length; i++) {
-        var cost = placed.reduce(function (sum, other) { return sum + overlapArea(grow(candidates[i], 1), other); }, 0);
+        var candidate = candidates[i], area = (candidate.x2 - candidate.x1) * (candidate.y2 - candidate.y1);
+        var cost = placed.reduce(function (sum, other) { return sum + overlapArea(grow(candidate, 1), other); }, 0);
+        if (overlapArea(home, inside) === area) {  // a block on the map stays clear of its controls and edge
+          cost += hard.reduce(function (sum, other) { return sum + overlapArea(candidate, other); }, 0);
+          cost += area - overlapArea(candidate, inside);
+        }
         if (cost === 0) { best = candidates[i]; break; }
         if (cost < bestCost) { best = candidates[i]; bestCost = cost; }
       }
@@ -258,7 +263,8 @@
   }
 
   function makeLabel(pane, text, forId, variant, isRange) {
-    var label = el("div", "asm-label asm-label-" + variant);
+    /* asm-place-label: a place's or area's name, which routes and symbols must leave readable. */
+    var label = el("div", "asm-label asm-label-" + variant + (variant === "route" ? "" : " asm-place-label"));
     label.appendChild(el("span", "asm-label-text", text));
     if (isRange) { label.appendChild(el("span", "asm-range-badge", "≈")); }
     label.setAttribute("data-label-for", forId);
@@ -272,9 +278,8 @@
     var pane = clearLabels(map);
     var size = map.getSize();
     var found = collect(map);
-    placeGroups(map, found.groups);
-
     var hard = controlBoxes(map);  // the zoom buttons, legend, scale and attribution
+    placeGroups(map, found.groups, hard);
     var symbols = found.groups.map(function (group) { return grow(group.box, 1); });
     var labels = [];  // boxes of the labels placed so far
     var leaders = svgEl("svg", {"class": "asm-leaders", width: size.x, height: size.y});
@@ -314,12 +319,26 @@
       }
     });
 
+    var routeDots = [];  // points every few px along the routes: a place's or area's name keeps off them
+    items.forEach(function (item) {
+      if (item.variant !== "route" || item.path.length < 2) { return; }
+      var length = 0;
+      for (var i = 1; i < item.path.length; i++) { length += distance(item.path[i - 1], item.path[i]); }
+      var count = Math.min(400, Math.ceil(length / 4)), shares = [];
+      for (var k = 0; k <= count; k++) { shares.push(k / count); }
+      alongPath(item.path, shares).forEach(function (point) { routeDots.push(point); });
+    });
     items.forEach(function (item) { item.el = makeLabel(pane, item.text, item.id, item.variant, item.isRange); });
     items.forEach(function (item) { item.w = item.el.offsetWidth; item.h = item.el.offsetHeight; });  // one reflow
 
     var inside = box(2, 2, size.x - 2, size.y - 2);
-    function cost(candidate, own) {
+    function cost(candidate, variant) {
       var c = 0, padded = grow(candidate, 1);
+      if (variant !== "route") {
+        routeDots.forEach(function (dot) {
+          if (dot[0] >= padded.x1 && dot[0] <= padded.x2 && dot[1] >= padded.y1 && dot[1] <= padded.y2) { c += 20; }
+        });
+      }
       labels.forEach(function (other) { c += 1000 * overlapArea(padded, other); });
       hard.forEach(function (other) { c += 100 * overlapArea(candidate, other); });
       symbols.forEach(function (other) { c += 10 * overlapArea(candidate, other); });
@@ -348,7 +367,7 @@
       }
       var best = 0, bestCost = Infinity;
       for (var i = 0; i < candidates.length; i++) {
-        var c2 = cost(candidates[i]);
+        var c2 = cost(candidates[i], item.variant);
         if (c2 === 0) { best = i; bestCost = 0; break; }
         if (c2 < bestCost) { best = i; bestCost = c2; }
       }
@@ -504,14 +523,28 @@
     },
     onEachFeature: function (feature, layer) {
       var p = feature.properties;
-      layer.bindPopup(function () { return window.asm.popup(p); }, {maxWidth: 380, minWidth: 260, autoPanPaddingTopLeft: [56, 16], autoPanPaddingBottomRight: [16, 24]});
-      layer.bindTooltip(function () { return window.asm.tooltip(p); }, {sticky: !(layer instanceof L.Marker), direction: "top", opacity: 0.95});
-      layer.on("click", function () {
-        var ids = recordIds(p);
-        state.selected = ids;
-        if (layer._map) { applySelection(layer._map, false); }
-        announce(ids);
-      });
+      function bind(target) {
+        target.bindPopup(function () { return window.asm.popup(p); }, {maxWidth: 380, minWidth: 260, autoPanPaddingTopLeft: [56, 16], autoPanPaddingBottomRight: [16, 24]});
+        target.bindTooltip(function () { return window.asm.tooltip(p); }, {sticky: !(target instanceof L.Marker), direction: "top", opacity: 0.95});
+        target.on("click", function () {
+          var ids = recordIds(p);
+          state.selected = ids;
+          if (target._map) { applySelection(target._map, false); }
+          announce(ids);
+        });
+      }
+      bind(layer);
+      if (p.label !== undefined && layer.getLatLngs && !(layer instanceof L.Polygon)) {
+        /* A dotted route is mostly gaps, and a pointer in a gap hovers nothing (or what lies under):
+           an invisible band along it, a few px wide, answers for it. */
+        layer.on("add", function () {
+          var hit = L.polyline(layer.getLatLngs(), {weight: 9, opacity: 0, className: "asm-route-hit asm-hit-" + p.record_id});
+          bind(hit);
+          hit.addTo(layer._map);
+          layer._asmHit = hit;
+        });
+        layer.on("remove", function () { if (layer._asmHit) { layer._asmHit.remove(); layer._asmHit = null; } });
+      }
     },
     style: function (feature) { return feature.properties.style; },
     select: function (recordId) {
