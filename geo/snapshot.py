@@ -196,6 +196,7 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
   table.data th, table.data td { border: 1px solid #bbb; padding: 4px 8px; text-align: left; vertical-align: top; }
   table.data th { background: #eef2f5; }
   td.number { text-align: right; white-space: nowrap; }
+  td.day { white-space: nowrap; }
   td.url { word-break: break-all; }
   .asm-card { border: 1px solid #bbb; border-radius: 4px; padding: 8px 12px; margin: 0 0 10px; }
   .asm-card h4 { margin: 2px 0 4px; font-size: 17px; }
@@ -321,7 +322,7 @@ PAGE = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_s
   <tbody>
   {% for s in sources %}
     <tr><td>{{ s.source_id }}{% if s.seed_file %}<br><span class="note">held in seeds/: {{ s.seed_file }}</span>{% endif %}</td>
-      <td>{{ s.publisher }}</td><td>{{ s.origin }}</td><td>{{ s.reliability }}</td><td>{{ s.published }}</td>
+      <td>{{ s.publisher }}</td><td>{{ s.origin }}</td><td>{{ s.reliability }}</td><td class="day">{{ s.published }}</td>
       <td class="url">{{ s.url or "held document" }}</td><td class="number">{{ s.records }}</td></tr>
   {% else %}
     <tr><td colspan="7">No source is cited as of this date.</td></tr>
