@@ -8,9 +8,10 @@
   var OPEN_STATUSES = {planned: true, pending: true, unconfirmed: true};
   var CELL = 24;  // px between the centres of two symbols grouped at one place
   var LABEL_GAPS = [3, 9, 16, 26, 38, 52, 70, 92, 120, 150];  // px from a label's anchor, nearest first
+  var AREA_GAPS = LABEL_GAPS;  // the names of routes and places come first; an area may go farther
   var ROUTE_STOPS = [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.2, 0.8, 0.14, 0.86];  // along a route
-  var LEADER_FROM = 7;
-  var LEGEND_SHARE = 0.34;  // the open legend may take this share of the map's height, else it starts folded  // px: a label farther than this from its anchor gets a leader line
+  var LEADER_FROM = 7;  // px: a label farther than this from its anchor gets a leader line
+  var LEGEND_SHARE = 0.36;  // the open legend may take this share of the map's height, else it starts folded
   var SHAPES = {
     circle: '<circle cx="11" cy="11" r="8"/>',
     diamond: '<polygon points="11,1.5 20.5,11 11,20.5 1.5,11"/>',
@@ -136,6 +137,28 @@
   }
   function distance(a, b) { return Math.sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1])); }
 
+  /* A uniform grid of boxes or points, so that a label's candidates are checked against what is
+     near them, not against everything: thousands of records stay fast to label. */
+  function Grid(cell) { this.cell = cell; this.cells = {}; }
+  Grid.prototype.keys = function (b) {
+    var out = [], c = this.cell;
+    for (var x = Math.floor(b.x1 / c); x <= Math.floor(b.x2 / c); x++) {
+      for (var y = Math.floor(b.y1 / c); y <= Math.floor(b.y2 / c); y++) { out.push(x + ":" + y); }
+    }
+    return out;
+  };
+  Grid.prototype.add = function (b, item) {
+    var cells = this.cells;
+    this.keys(b).forEach(function (key) { (cells[key] = cells[key] || []).push(item); });
+  };
+  Grid.prototype.near = function (b) {
+    var seen = [], cells = this.cells;
+    this.keys(b).forEach(function (key) {
+      (cells[key] || []).forEach(function (item) { if (seen.indexOf(item) < 0) { seen.push(item); } });
+    });
+    return seen;
+  };
+
   /* Where a symbol sits in its place's group: rows of `cols` centred on the place, the last row centred too. */
   function gridOffset(slot, slots) {
     var cols = Math.ceil(Math.sqrt(slots)), rows = Math.ceil(slots / cols);
@@ -231,14 +254,14 @@
       var at = map.latLngToContainerPoint(group.markers[0].getLatLng());
       group.anchor = [at.x, at.y];
       var home = box(at.x - w / 2, at.y - h / 2, at.x + w / 2, at.y + h / 2);
-      var candidates = [home].concat(aroundBox(box(at.x, at.y, at.x, at.y), w, h, [4, 12, 24, 40, 60]));
+      var candidates = [home].concat(aroundBox(box(at.x, at.y, at.x, at.y), w, h, [4, 12, 24, 40, 60, 84, 110]));
       var best = home, bestCost = Infinity;
       for (var i = 0; i < candidates.length; i++) {
         var candidate = candidates[i], area = (candidate.x2 - candidate.x1) * (candidate.y2 - candidate.y1);
         var cost = placed.reduce(function (sum, other) { return sum + overlapArea(grow(candidate, 1), other); }, 0);
-        if (overlapArea(home, inside) === area) {  // a block on the map stays clear of its controls and edge
-          cost += hard.reduce(function (sum, other) { return sum + overlapArea(candidate, other); }, 0);
-          cost += area - overlapArea(candidate, inside);
+        if (overlapArea(home, inside) >= 0.99 * w * h) {  // a block on the map stays clear of its controls and edge
+          cost += 1000 * hard.reduce(function (sum, other) { return sum + overlapArea(grow(candidate, 2), other); }, 0);
+          cost += 1000 * (area - overlapArea(candidate, inside));
         }
         if (cost === 0) { best = candidates[i]; break; }
         if (cost < bestCost) { best = candidates[i]; bestCost = cost; }
@@ -280,8 +303,8 @@
     var found = collect(map);
     var hard = controlBoxes(map);  // the zoom buttons, legend, scale and attribution
     placeGroups(map, found.groups, hard);
-    var symbols = found.groups.map(function (group) { return grow(group.box, 1); });
-    var labels = [];  // boxes of the labels placed so far
+    var symbols = new Grid(64), labels = new Grid(64);  // symbol groups, and the labels placed so far
+    found.groups.forEach(function (group) { var b = grow(group.box, 1); symbols.add(b, b); });
     var leaders = svgEl("svg", {"class": "asm-leaders", width: size.x, height: size.y});
     pane.appendChild(leaders);
     L.DomUtil.setPosition(leaders, map.containerPointToLayerPoint([0, 0]));
@@ -319,14 +342,21 @@
       }
     });
 
-    var routeDots = [];  // points every few px along the routes: a place's or area's name keeps off them
+    var routeDots = new Grid(32);  // points every few px along the routes: a place's or area's name keeps off them
     items.forEach(function (item) {
       if (item.variant !== "route" || item.path.length < 2) { return; }
       var length = 0;
       for (var i = 1; i < item.path.length; i++) { length += distance(item.path[i - 1], item.path[i]); }
       var count = Math.min(400, Math.ceil(length / 4)), shares = [];
       for (var k = 0; k <= count; k++) { shares.push(k / count); }
-      alongPath(item.path, shares).forEach(function (point) { routeDots.push(point); });
+      alongPath(item.path, shares).forEach(function (point) { routeDots.add(box(point[0], point[1], point[0], point[1]), point); });
+    });
+    /* Only what is in view is named (zoomed in, a name pushed to the map's edge would point nowhere). */
+    var view = box(0, 0, size.x, size.y);
+    items = items.filter(function (item) {
+      if (item.variant === "place") { return overlapArea(item.anchor, view) > 0; }
+      if (item.variant === "area") { return overlapArea(box(item.centre[0], item.centre[1], item.centre[0] + 1, item.centre[1] + 1), view) > 0; }
+      return item.path.some(function (point) { return overlapArea(box(point[0], point[1], point[0] + 1, point[1] + 1), view) > 0; });
     });
     items.forEach(function (item) { item.el = makeLabel(pane, item.text, item.id, item.variant, item.isRange); });
     items.forEach(function (item) { item.w = item.el.offsetWidth; item.h = item.el.offsetHeight; });  // one reflow
@@ -335,13 +365,13 @@
     function cost(candidate, variant) {
       var c = 0, padded = grow(candidate, 1);
       if (variant !== "route") {
-        routeDots.forEach(function (dot) {
+        routeDots.near(padded).forEach(function (dot) {
           if (dot[0] >= padded.x1 && dot[0] <= padded.x2 && dot[1] >= padded.y1 && dot[1] <= padded.y2) { c += 20; }
         });
       }
-      labels.forEach(function (other) { c += 1000 * overlapArea(padded, other); });
+      labels.near(padded).forEach(function (other) { c += 1000 * overlapArea(padded, other); });
       hard.forEach(function (other) { c += 100 * overlapArea(candidate, other); });
-      symbols.forEach(function (other) { c += 10 * overlapArea(candidate, other); });
+      symbols.near(candidate).forEach(function (other) { c += 10 * overlapArea(candidate, other); });
       var area = (candidate.x2 - candidate.x1) * (candidate.y2 - candidate.y1);
       c += 100 * (area - overlapArea(candidate, inside));  // the part off the map
       return c;
@@ -354,7 +384,8 @@
       } else if (item.variant === "area") {
         var c = item.centre;
         candidates.push(box(c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2));
-        aroundBox(box(c[0], c[1], c[0], c[1]), w, h, LABEL_GAPS).forEach(function (b) { candidates.push(b); });
+        /* An area's name stays near its middle: far off, it would seem to name another country. */
+        aroundBox(box(c[0], c[1], c[0], c[1]), w, h, AREA_GAPS).forEach(function (b) { candidates.push(b); });
         candidates.forEach(function () { anchors.push(c); });
       } else {
         var stops = item.path.length > 1 ? alongPath(item.path, ROUTE_STOPS) : [item.path[0]];
@@ -372,8 +403,12 @@
         if (c2 < bestCost) { best = i; bestCost = c2; }
       }
       var chosen = candidates[best];
-      labels.push(chosen);
       item.el.setAttribute("data-clear", bestCost === 0 ? "true" : "false");
+      if (bestCost >= 1000) {  // it would cover another name: too crowded here (thousands of records)
+        item.el.classList.add("asm-label-crowded");
+        return;
+      }
+      labels.add(chosen, chosen);
       L.DomUtil.setPosition(item.el, map.containerPointToLayerPoint([chosen.x1, chosen.y1]));
       var from = anchors[best];
       if (item.variant === "place") {
@@ -524,7 +559,7 @@
     onEachFeature: function (feature, layer) {
       var p = feature.properties;
       function bind(target) {
-        target.bindPopup(function () { return window.asm.popup(p); }, {maxWidth: 380, minWidth: 260, autoPanPaddingTopLeft: [56, 16], autoPanPaddingBottomRight: [16, 24]});
+        target.bindPopup(function () { return window.asm.popup(p); }, {maxWidth: 380, minWidth: 260, autoPanPaddingTopLeft: [56, 16], autoPanPaddingBottomRight: [16, 44]});
         target.bindTooltip(function () { return window.asm.tooltip(p); }, {sticky: !(target instanceof L.Marker), direction: "top", opacity: 0.95});
         target.on("click", function () {
           var ids = recordIds(p);
@@ -559,6 +594,11 @@
     isFramed: function () { return state.isFramed ? state.isFramed() : false; },
     touchedBy: function () { return state.touchedBy || null; },
     describeMap: function (map) {
+      /* The scale bar goes to the bottom-right corner, above the attribution: the bottom-left one
+         is the legend's, and a shorter legend leaves the data more room. */
+      var scale = map.getContainer().querySelector(".leaflet-control-scale");
+      var right = map._controlCorners && map._controlCorners.bottomright;
+      if (scale && right) { right.insertBefore(scale, right.firstChild); }
       /* For a screen reader the map is a named region (its records are all listed in text too);
          and the page may be zoomed: folium's viewport tag forbids it, which matters in the snapshot. */
       var container = map.getContainer();
@@ -642,17 +682,17 @@
       Object.keys(KINDS).forEach(function (kind) {
         var icon = el("span", "asm-legend-icon");
         icon.innerHTML = svg(kind, false);  // constant markup only
-        legendItem(items, icon, KINDS[kind].label + (kind === "deployment" ? " route (schematic)" : ""));
+        legendItem(items, icon, KINDS[kind].label + (kind === "deployment" ? " route" : ""));
       });
       var openIcon = el("span", "asm-legend-icon");
       openIcon.innerHTML = svg("meeting", true);
-      legendItem(items, openIcon, "Hollow: planned, pending or unconfirmed");
+      legendItem(items, openIcon, "Hollow: planned, pending or unconfirmed").classList.add("asm-legend-wide");
       var rangeIcon = el("span", "asm-legend-icon asm-range");
       rangeIcon.innerHTML = svg("meeting", false);
       rangeIcon.appendChild(el("span", "asm-range-badge", "≈"));
-      legendItem(items, rangeIcon, "Date is a range (day not stated)");
-      legendItem(items, el("span", "asm-legend-area"), "Territory-level place (area, not a site)");
-      var routes = el("div", "asm-legend-group", "Routes: country · number");
+      legendItem(items, rangeIcon, "≈ Date is a range");
+      legendItem(items, el("span", "asm-legend-area"), "Area: territory, not a site");
+      var routes = el("div", "asm-legend-group", "Routes (schematic), labelled country · number");
       items.appendChild(routes);
       legendItem(items, legendLine({weight: 4.5}), "Thick: number stated");
       legendItem(items, legendLine({weight: 2}), "Thin: number not stated");

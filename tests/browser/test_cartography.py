@@ -12,6 +12,7 @@ import datetime as dt
 
 import pytest
 
+from geo.asof import key_dates
 from tests.browser.conftest import FULL_HD, LAPTOP
 from tests.browser.dashboard import Dashboard, expected_state
 
@@ -250,5 +251,21 @@ def test_select_highlights_and_brings_a_record_into_view_and_a_click_tells_the_p
     assert page.evaluate("() => window.__asmSelects[0]") == [marker_id]
     assert frame.locator(f'.asm-marker[data-record-id="{marker_id}"].asm-selected').count() == 1
     assert frame.locator(".leaflet-popup").count() == 1
+
+    # The selection survives the next layer update (another date) while the record is still drawn.
+    frame.evaluate("() => asmMap.closePopup()")
+    assert frame.evaluate("(id) => window.asm.select(id)", marker_id) is True
+    earlier = [day for day in key_dates(dataset) if day < BUSY_DAY][-1]
+    before = expected_state(dataset, earlier)
+    assert marker_id in before.markers, "pick a record drawn on both dates"
+    page.get_by_role("button", name="◀ Previous").click()
+    board.wait_for_day(earlier)
+    assert board.wait_for_map(before).records() == before.map_records()
+    frame.wait_for_function(
+        "(id) => document.querySelector(`.asm-marker[data-record-id='${id}'].asm-selected`) !== null",
+        arg=marker_id,
+        polling=100,
+        timeout=5000,
+    )
     watch.assert_no_faults()
     watch.assert_offline()
