@@ -10,6 +10,9 @@
   var LABEL_GAPS = [3, 9, 16, 26, 38, 52, 70, 92, 120, 150];  // px from a label's anchor, nearest first
   var AREA_GAPS = LABEL_GAPS;  // the names of routes and places come first; an area may go farther
   var ROUTE_STOPS = [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.2, 0.8, 0.14, 0.86];  // along a route
+  var GROUPS_MOVED_AT_MOST = 300;  // more places than this: each block stays centred on its place
+  var LABEL_TIME_MS = 250;  // placing names stops after this long; the rest are hidden as crowded
+  var LABEL_BUDGET = 300;  // names placed per layout at most (the bundled data needs about 30)
   var LEADER_FROM = 7;  // px: a label farther than this from its anchor gets a leader line
   var LEGEND_SHARE = 0.36;  // the open legend may take this share of the map's height, else it starts folded
   var SHAPES = {
@@ -148,15 +151,17 @@
     return out;
   };
   Grid.prototype.add = function (b, item) {
-    var cells = this.cells;
-    this.keys(b).forEach(function (key) { (cells[key] = cells[key] || []).push(item); });
+    var cells = this.cells, entry = {item: item, id: (this.count = (this.count || 0) + 1)};
+    this.keys(b).forEach(function (key) { (cells[key] = cells[key] || []).push(entry); });
   };
   Grid.prototype.near = function (b) {
-    var seen = [], cells = this.cells;
+    var seen = {}, out = [], cells = this.cells;
     this.keys(b).forEach(function (key) {
-      (cells[key] || []).forEach(function (item) { if (seen.indexOf(item) < 0) { seen.push(item); } });
+      (cells[key] || []).forEach(function (entry) {
+        if (!seen[entry.id]) { seen[entry.id] = true; out.push(entry.item); }
+      });
     });
-    return seen;
+    return out;
   };
 
   /* Where a symbol sits in its place's group: rows of `cols` centred on the place, the last row centred too. */
@@ -247,18 +252,20 @@
   /* The symbols of each place as one compact block centred on it; where two places' blocks would
      overlap at this zoom (Nuuk and its airport), the smaller block moves aside, with a leader line. */
   function placeGroups(map, groups, hard) {
-    var placed = [], size = map.getSize(), inside = box(0, 0, size.x, size.y);
+    var placed = new Grid(96), size = map.getSize(), inside = box(0, 0, size.x, size.y);
     groups.sort(function (a, b) { return b.markers.length - a.markers.length || (a.key < b.key ? -1 : 1); });
     groups.forEach(function (group) {
       var slots = group.markers.length, size = gridSize(slots), w = size[0], h = size[1];
       var at = map.latLngToContainerPoint(group.markers[0].getLatLng());
       group.anchor = [at.x, at.y];
       var home = box(at.x - w / 2, at.y - h / 2, at.x + w / 2, at.y + h / 2);
-      var candidates = [home].concat(aroundBox(box(at.x, at.y, at.x, at.y), w, h, [4, 12, 24, 40, 60, 84, 110]));
+      /* Thousands of places: no room to move blocks aside, and no time to try; they stay at home. */
+      var candidates = groups.length > GROUPS_MOVED_AT_MOST ? [home] :
+        [home].concat(aroundBox(box(at.x, at.y, at.x, at.y), w, h, [4, 12, 24, 40, 60, 84, 110]));
       var best = home, bestCost = Infinity;
       for (var i = 0; i < candidates.length; i++) {
         var candidate = candidates[i], area = (candidate.x2 - candidate.x1) * (candidate.y2 - candidate.y1);
-        var cost = placed.reduce(function (sum, other) { return sum + overlapArea(grow(candidate, 1), other); }, 0);
+        var cost = placed.near(grow(candidate, 1)).reduce(function (sum, other) { return sum + overlapArea(grow(candidate, 1), other); }, 0);
         if (overlapArea(home, inside) >= 0.99 * w * h) {  // a block on the map stays clear of its controls and edge
           cost += 1000 * hard.reduce(function (sum, other) { return sum + overlapArea(grow(candidate, 2), other); }, 0);
           cost += 1000 * (area - overlapArea(candidate, inside));
@@ -267,7 +274,7 @@
         if (cost < bestCost) { best = candidates[i]; bestCost = cost; }
       }
       group.box = best;
-      placed.push(best);
+      placed.add(best, best);
       var cx = (best.x1 + best.x2) / 2 - at.x, cy = (best.y1 + best.y2) / 2 - at.y;
       group.moved = cx !== 0 || cy !== 0;
       group.markers.sort(function (a, b) { return (a.feature.properties.slot || 0) - (b.feature.properties.slot || 0); });
@@ -358,6 +365,14 @@
       if (item.variant === "area") { return overlapArea(box(item.centre[0], item.centre[1], item.centre[0] + 1, item.centre[1] + 1), view) > 0; }
       return item.path.some(function (point) { return overlapArea(box(point[0], point[1], point[0] + 1, point[1] + 1), view) > 0; });
     });
+    /* With thousands of records there is room for a few hundred names at most: the places with the
+       most records, the areas and the routes first; the rest are counted on the pane, not drawn. */
+    if (items.length > LABEL_BUDGET) {
+      pane.setAttribute("data-unlabelled", String(items.length - LABEL_BUDGET));
+      items = items.slice(0, LABEL_BUDGET);
+    } else {
+      pane.removeAttribute("data-unlabelled");
+    }
     items.forEach(function (item) { item.el = makeLabel(pane, item.text, item.id, item.variant, item.isRange); });
     items.forEach(function (item) { item.w = item.el.offsetWidth; item.h = item.el.offsetHeight; });  // one reflow
 
@@ -376,7 +391,14 @@
       c += 100 * (area - overlapArea(candidate, inside));  // the part off the map
       return c;
     }
+    var started = performance.now(), late = 0;
     items.forEach(function (item) {
+      /* A time limit too: on a slow machine with thousands of records, the map stays responsive. */
+      if (performance.now() - started > LABEL_TIME_MS) {
+        item.el.classList.add("asm-label-crowded");
+        late++;
+        return;
+      }
       var w = item.w, h = item.h, candidates = [], anchors = [];
       if (item.variant === "place") {
         candidates = aroundBox(item.anchor, w, h, LABEL_GAPS);
@@ -422,6 +444,7 @@
         }
       }
     });
+    if (late) { pane.setAttribute("data-unplaced", String(late)); } else { pane.removeAttribute("data-unplaced"); }
     applySelection(map, false);
   }
 
