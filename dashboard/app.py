@@ -453,7 +453,7 @@ def main() -> None:
     view_name = st.session_state.view
 
     header = st.columns([3, 2], vertical_alignment="center")
-    header[0].title("Arctic Situation Map — Greenland, January–February 2026")
+    header[0].title("Arctic Situation Map · Greenland, Jan–Feb 2026")
     header[1].html(
         f'<p class="asm-asof" aria-live="polite">As of {as_of.strftime("%a %d %b %Y")} '
         f"<small>{len(view)} records known</small></p>"
