@@ -332,16 +332,21 @@ def render_panel(result) -> None:
             st.markdown("\n".join(f"- **{md(row.country)}**: {md(row.conflict)}" for row in differing.itertuples()))
 
 
-def render_events(view: pd.DataFrame) -> None:
+def render_events(view: pd.DataFrame, everything: pd.DataFrame) -> None:
     """The chronology beside the map: a compact table, filtered and sorted here, linked to the map by the
-    page script (a row selects its record on the map; a symbol on the map selects its row)."""
-    options = table_options(view)
+    page script (a row selects its record on the map; a symbol on the map selects its row). The filters
+    offer what the whole period holds (`everything`), so a choice survives a step to any date."""
+    options = table_options(everything)
     head = st.columns([3, 2], vertical_alignment="center")
     head[0].caption("Select a row to show it on the map; select a symbol on the map to find its row.")
     with head[1].popover("Filter and sort", width="stretch"):
-        countries = st.multiselect("Country", options["countries"], key="filter_countries")
-        kinds = st.multiselect("Kind", options["kinds"], key="filter_kinds")
-        statuses = st.multiselect("Status", options["statuses"], key="filter_statuses")
+        countries = st.multiselect(
+            "Country", list(options["countries"]), format_func=options["countries"].get, key="filter_countries"
+        )
+        kinds = st.multiselect("Kind", list(options["kinds"]), format_func=options["kinds"].get, key="filter_kinds")
+        statuses = st.multiselect(
+            "Status", list(options["statuses"]), format_func=options["statuses"].get, key="filter_statuses"
+        )
         by = st.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key="sort_by")
         descending = st.toggle("Newest / last first", key="sort_descending")
     shown = sort_view(filter_view(view, countries=countries, kinds=kinds, statuses=statuses), by, descending)
@@ -479,7 +484,7 @@ def main() -> None:
         with totals:
             render_panel(support.shown_contributions(as_of, since))
         with events:
-            render_events(view)
+            render_events(view, support.shown_view(days[-1], None))
 
     unplaced = view[~view["record_id"].isin(drawn_record_ids(view))]
     if not unplaced.empty:

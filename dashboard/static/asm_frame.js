@@ -115,11 +115,11 @@
       var png = el("button", "asm-export-png", "PNG");
       png.type = "button";
       png.title = "Save the map as you see it as a PNG image (made on this machine)";
-      png.setAttribute("aria-label", png.title);
+      png.setAttribute("aria-label", "PNG: save the map as you see it, as an image made on this machine");
       var link = el("button", "asm-export-link", "Copy link");
       link.type = "button";
       link.title = "Copy the address of this view: date, projection and options";
-      link.setAttribute("aria-label", link.title);
+      link.setAttribute("aria-label", "Copy link to this view (date, projection and options)");
       var status = el("div", "asm-export-status");
       status.setAttribute("role", "status");
       status.setAttribute("aria-live", "polite");

@@ -211,7 +211,7 @@ def test_the_map_exports_a_png_and_copies_its_link_offline(app_server, open_page
     board = Dashboard(page).open(app_server.url, date="2026-01-18", view="polar")
     frame = board.map_frame()
     with page.expect_download() as waiting:
-        frame.get_by_role("button", name="Save the map as you see it as a PNG image (made on this machine)").click()
+        frame.get_by_role("button", name="PNG: save the map as you see it").click()
     download = waiting.value
     assert download.suggested_filename == "arctic-situation-map_2026-01-18_polar.png"
     path = tmp_path / download.suggested_filename
@@ -221,7 +221,7 @@ def test_the_map_exports_a_png_and_copies_its_link_offline(app_server, open_page
     assert (width, height) == (2 * size[0], 2 * size[1]), "the PNG is the map as seen, at twice the pixels"
     assert path.stat().st_size > 20_000, "the PNG should hold the drawn map, not a blank frame"
 
-    frame.get_by_role("button", name="Copy the address of this view: date, projection and options").click()
+    frame.get_by_role("button", name="Copy link to this view").click()
     frame.locator(".asm-export-status", has_text="Link copied").wait_for()
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied == page.url and "date=2026-01-18" in copied and "view=polar" in copied
