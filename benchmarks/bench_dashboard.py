@@ -5,13 +5,16 @@
 For each data size and each repeat this starts the real app (`streamlit run dashboard/app.py` on
 127.0.0.1, tests/support/browser.py) with a fresh headless Chromium page and measures:
 
-- cold start: process launch -> the first `.asm-marker` in the map iframe, after a frame was painted;
+- cold start: process launch -> the first `.asm-marker` in the map iframe (or, when the map draws its
+  records on a canvas, the first id in `window.asm.drawnIds()`), after a frame was painted;
 - slider steps: from the key press on the date slider (ArrowLeft to the first key date, then
   ArrowRight to the last) to the frame painted after the map shows the new as-of set. The time is
   taken in the page with performance.now(): a capture listener stamps the keydown, a
   MutationObserver on the map iframe checks that the drawn record ids equal the expected set for
   the new date (geo.asof.as_of_view + geo.features.record_features) and that no element of the
-  previous layer is left, then waits for requestAnimationFrame + a task (the paint);
+  previous layer is left, then waits for requestAnimationFrame + a task (the paint); on a canvas
+  (thousands of records) the ids are the map's `window.asm.drawnIds()` and the previous layer is
+  gone once streamlit-folium's previous feature groups are off the map;
   steps where the map's record layer does not change (e.g. only an undrawn record's status moves)
   are timed to the end of the script run instead and reported apart. Each step starts when the
   previous script run has ended, so steps are measured one at a time;
@@ -81,21 +84,33 @@ TARGET_COLD_S = 3.0
 TARGET_RSS_MIB = 250.0
 
 # In the page: the record ids the map draws, and whether any element of the previous layer is left.
+# Thousands of records are drawn on one canvas (geo.leaflet.CANVAS_POINTS_ABOVE), with no element per
+# record: there the map's own `asm.drawnIds()` says what is drawn, and the previous layer is left
+# while any of streamlit-folium's previous feature groups is still on the map.
 PAGE_HELPERS = """
 (() => {
   const SEL_MARKERS = '.asm-marker[data-record-id]';
   const SEL_PATHS = 'path[class*="asm-rec-"]';
   const mapFrame = () => document.querySelector('%(iframe)s');
-  function drawn(doc, old) {
+  function canvasMap(doc) {  // the map's window when it draws its records on a canvas, else null
+    const win = doc.defaultView;
+    return win && win.asm && win.asm.renderer && win.asm.renderer() === 'canvas' ? win : null;
+  }
+  function drawn(doc, old) {  // old: {elements: WeakSet, groups: [...]} of the previous layer, or null
     const ids = new Set();
     let stale = false;
     for (const el of doc.querySelectorAll(SEL_MARKERS)) {
       ids.add(el.getAttribute('data-record-id'));
-      if (old && old.has(el)) { stale = true; }
+      if (old && old.elements.has(el)) { stale = true; }
     }
     for (const el of doc.querySelectorAll(SEL_PATHS)) {
       for (const name of el.classList) { if (name.startsWith('asm-rec-')) { ids.add(name.slice(8)); } }
-      if (old && old.has(el)) { stale = true; }
+      if (old && old.elements.has(el)) { stale = true; }
+    }
+    const win = canvasMap(doc);
+    if (win) {
+      for (const id of win.asm.drawnIds()) { ids.add(id); }
+      if (old && old.groups.some((group) => win.asmMap.hasLayer(group))) { stale = true; }
     }
     return {ids, stale};
   }
@@ -116,7 +131,7 @@ PAGE_HELPERS = """
         const poll = () => {
           const frame = mapFrame();
           const doc = frame && frame.contentDocument;
-          if (doc && doc.querySelector(SEL_MARKERS)) {
+          if (doc && (doc.querySelector(SEL_MARKERS) || (canvasMap(doc) && canvasMap(doc).asm.drawnIds().length))) {
             afterPaint(frame.contentWindow, () => resolve(performance.now()));
           } else if (performance.now() > given) {
             reject(new Error('no marker in the map within ' + timeoutMs + ' ms'));
@@ -130,7 +145,8 @@ PAGE_HELPERS = """
     arm(expected, mapChanges, slider) {  // call before the key press; fills window.__asmBench.step
       const frame = mapFrame();
       const doc = frame.contentDocument;
-      const old = new WeakSet([...doc.querySelectorAll(SEL_MARKERS + ',' + SEL_PATHS)]);
+      const old = {elements: new WeakSet([...doc.querySelectorAll(SEL_MARKERS + ',' + SEL_PATHS)]),
+                   groups: [...(frame.contentWindow.feature_group || [])]};
       const want = new Set(expected);
       const app = document.querySelector('[data-testid="stApp"]');
       const step = {start: null, end: null, sawRunning: false, checks: 0};

@@ -201,15 +201,40 @@ class MapSupport(MacroElement):
         render_as_text(self, **kwargs)
 
 
+# More point features than this and the map draws its points on one canvas (Leaflet's canvas renderer,
+# a small circle per record, popups and tooltips made only when asked for), not as one DOM element
+# each. Leaflet's per-marker cost (an element, its icon, events, the label layout's reads) made a date
+# step at 10,000 synthetic records (about 7,300 points) slower than a minimal folium app; below this,
+# the symbols, their shapes and their accessible names stay as they are (the bundled data: about 60).
+CANVAS_POINTS_ABOVE = 1_500
+
+
+def count_points(collection: dict) -> int:
+    """The point features of a FeatureCollection: the records drawn as symbols."""
+    return sum(1 for f in collection["features"] if (f.get("geometry") or {}).get("type") == "Point")
+
+
+def point_renderer(collection: dict, canvas_above: int = CANVAS_POINTS_ABOVE) -> str:
+    """How the map draws the collection's points: "dom" (a symbol element each) or "canvas"."""
+    return "canvas" if count_points(collection) > canvas_above else "dom"
+
+
 class RecordGeoJson(folium.GeoJson):
-    """A GeoJSON layer whose features are styled, iconed and given popups by `window.asm`."""
+    """A GeoJSON layer whose features are styled, iconed and given popups by `window.asm`.
+
+    Its points are DOM symbols, or above CANVAS_POINTS_ABOVE (`point_renderer`) circles on one canvas,
+    the routes and areas drawn on the same canvas beneath them."""
 
     def __init__(self, data: dict, name: str):
+        self.renderer = point_renderer(data)
+        canvas = "" if self.renderer == "dom" else ', "canvas"'
         super().__init__(
             data,
             name=name,
-            on_each_feature=folium.JsCode("function (f, l) { window.asm.onEachFeature(f, l); }"),
-            point_to_layer=folium.JsCode("function (f, latlng) { return window.asm.pointToLayer(f, latlng); }"),
+            on_each_feature=folium.JsCode(f"function (f, l) {{ window.asm.onEachFeature(f, l{canvas}); }}"),
+            point_to_layer=folium.JsCode(
+                f"function (f, latlng) {{ return window.asm.pointToLayer(f, latlng{canvas}); }}"
+            ),
             control=False,
         )
 

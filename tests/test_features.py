@@ -16,7 +16,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, box
 
-from geo.asof import as_of_view, placed_frame
+from geo.asof import as_of_view, key_dates, placed_frame
 from geo.features import (
     ROUTE_CLEARANCE,
     record_features,
@@ -24,6 +24,7 @@ from geo.features import (
     separate_routes,
     short_place_name,
 )
+from geo.leaflet import CANVAS_POINTS_ABOVE, RecordGeoJson, count_points, point_renderer
 from geo.projection import framed_parts, project, to_web_mercator
 
 D0118, D0226 = dt.date(2026, 1, 18), dt.date(2026, 2, 26)
@@ -215,3 +216,38 @@ def test_areas_carry_their_name_and_a_label_point_inside_them(dataset, outlines,
         outline = project(_frame_of([outlines[p["outline_iso3"]]]), view).geometry.iloc[0]
         assert outline.contains(shapely.Point(lng, lat)), f"{p['place_name']}: its label point is outside it"
         assert p["place_name"] and "(" not in p["place_name"]
+
+
+# ---------------------------------------------------------------- how the points are drawn
+
+
+def _collection(points: int, others: int = 0) -> dict:
+    point = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [0.0, 60.0]}, "properties": {}}
+    line = {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[0, 60], [1, 61]]}, "properties": {}}
+    area = {"type": "Feature", "geometry": None, "properties": {}}  # a territory with no outline
+    return {"type": "FeatureCollection", "features": [point] * points + [line, area] * others}
+
+
+@pytest.mark.parametrize(
+    ("points", "others", "renderer"),
+    [
+        pytest.param(0, 0, "dom", id="empty"),
+        pytest.param(CANVAS_POINTS_ABOVE, 0, "dom", id="at-the-threshold"),
+        pytest.param(CANVAS_POINTS_ABOVE + 1, 0, "canvas", id="one-above"),
+        pytest.param(CANVAS_POINTS_ABOVE, 500, "dom", id="routes-and-areas-do-not-count"),
+    ],
+)
+def test_points_go_to_a_canvas_only_above_the_threshold(points, others, renderer):
+    collection = _collection(points, others)
+    assert count_points(collection) == points
+    assert point_renderer(collection) == renderer
+    layer = RecordGeoJson(collection, name="records")
+    assert layer.renderer == renderer
+    script = layer.options["point_to_layer"].js_code + layer.on_each_feature.js_code
+    assert ('"canvas"' in script) is (renderer == "canvas")
+
+
+def test_the_bundled_data_keep_their_dom_symbols_on_every_day(dataset, outlines):
+    for day in key_dates(dataset):
+        for view in VIEWS:
+            assert point_renderer(record_features(as_of_view(dataset, day), outlines, view)) == "dom", (day, view)

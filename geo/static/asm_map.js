@@ -15,6 +15,11 @@
   var LABEL_BUDGET = 300;  // names placed per layout at most (the bundled data needs about 30)
   var LEADER_FROM = 7;  // px: a label farther than this from its anchor gets a leader line
   var LEGEND_SHARE = 0.36;  // the open legend may take this share of the map's height, else it starts folded
+  /* Thousands of points (geo.leaflet.CANVAS_POINTS_ABOVE decides, per layer) are circles on one canvas:
+     no element, icon or popup per record, so a date step costs about what a bare map's does. */
+  var POINT_RADIUS = 5;  // px, a canvas point
+  var POINT_CELL = 12;  // px between the centres of two canvas points grouped at one place
+  var POINT_TOLERANCE = 2;  // px around a canvas point that still hovers or clicks it
   var SHAPES = {
     circle: '<circle cx="11" cy="11" r="8"/>',
     diamond: '<polygon points="11,1.5 20.5,11 11,20.5 1.5,11"/>',
@@ -29,7 +34,8 @@
     route: '<line x1="1" y1="11" x2="21" y2="11" stroke-dasharray="5 3" stroke-width="3.5"/>'
   };
   var SVG_NS = "http://www.w3.org/2000/svg";
-  var state = {map: null, selected: [], baseLabels: [], pending: false, halos: null, framing: null};
+  var state = {map: null, selected: [], highlighted: [], baseLabels: [], pending: false, halos: null, framing: null,
+               canvas: null, point: null};
 
   function kindOf(kind) {
     return KINDS[kind] || {label: kind, colour: "#1a1a1a", shape: "circle"};
@@ -165,15 +171,17 @@
   };
 
   /* Where a symbol sits in its place's group: rows of `cols` centred on the place, the last row centred too. */
-  function gridOffset(slot, slots) {
+  function gridOffset(slot, slots, cell) {
+    cell = cell || CELL;
     var cols = Math.ceil(Math.sqrt(slots)), rows = Math.ceil(slots / cols);
     var r = Math.floor(slot / cols), c = slot % cols;
     var inRow = r === rows - 1 ? slots - r * cols : cols;
-    return [(c - (inRow - 1) / 2) * CELL, (r - (rows - 1) / 2) * CELL];
+    return [(c - (inRow - 1) / 2) * cell, (r - (rows - 1) / 2) * cell];
   }
-  function gridSize(slots) {
+  function gridSize(slots, cell) {
+    cell = cell || CELL;
     var cols = Math.ceil(Math.sqrt(slots));
-    return [cols * CELL, Math.ceil(slots / cols) * CELL];
+    return [cols * cell, Math.ceil(slots / cols) * cell];
   }
 
   /* Candidate boxes of size (w, h) around an anchor box, nearest first: beside, above, below, corners. */
@@ -237,7 +245,7 @@
     map.eachLayer(function (layer) {
       var p = layer.feature && layer.feature.properties;
       if (!p || !p.record_id) { return; }
-      if (layer instanceof L.Marker) {
+      if (layer instanceof L.Marker || layer._asmPoint) {
         var key = p.place_id || (layer.getLatLng().lat + "," + layer.getLatLng().lng);
         (groups[key] = groups[key] || {key: key, name: p.place_name || p.where, markers: []}).markers.push(layer);
       } else if (p.kind === "territory") {
@@ -255,11 +263,19 @@
     var placed = new Grid(96), size = map.getSize(), inside = box(0, 0, size.x, size.y);
     groups.sort(function (a, b) { return b.markers.length - a.markers.length || (a.key < b.key ? -1 : 1); });
     groups.forEach(function (group) {
-      var slots = group.markers.length, size = gridSize(slots), w = size[0], h = size[1];
+      var onCanvas = group.markers[0]._asmPoint === true;
+      var slots = group.markers.length, size = gridSize(slots, onCanvas ? POINT_CELL : CELL), w = size[0], h = size[1];
       var at = map.latLngToContainerPoint(group.markers[0].getLatLng());
       group.anchor = [at.x, at.y];
       var home = box(at.x - w / 2, at.y - h / 2, at.x + w / 2, at.y + h / 2);
-      /* Thousands of places: no room to move blocks aside, and no time to try; they stay at home. */
+      /* Thousands of places: no room to move blocks aside, and no time to try; they stay at home.
+         Canvas points (thousands of records) always stay at home: their offsets are fixed when drawn. */
+      if (onCanvas) {
+        group.box = home;
+        group.moved = false;
+        placed.add(home, home);
+        return;
+      }
       var candidates = groups.length > GROUPS_MOVED_AT_MOST ? [home] :
         [home].concat(aroundBox(box(at.x, at.y, at.x, at.y), w, h, [4, 12, 24, 40, 60, 84, 110]));
       var best = home, bestCost = Infinity;
@@ -476,13 +492,22 @@
     state.halos.clearLayers();
     var layers = state.selected.length ? drawnLayers(map, state.selected) : [];
     var bounds = null;
+    state.highlighted = [];
     layers.forEach(function (layer) {
-      if (layer instanceof L.Marker) {
+      recordIds(layer.feature.properties).forEach(function (id) { state.highlighted.push(id); });
+      if (layer._asmPoint) {
+        /* On the canvas: the point drawn on top of its neighbours, in a white and a dark ring. */
+        layer.bringToFront();
+        [{weight: 6, color: "#ffffff"}, {weight: 2.5, color: "#1a1a1a"}].forEach(function (ring) {
+          canvasRing(layer, ring).addTo(state.halos);
+        });
+        bounds = bounds ? bounds.extend(layer.getLatLng()) : L.latLngBounds([layer.getLatLng()]);
+      } else if (layer instanceof L.Marker) {
         var holder = layer.getElement() && layer.getElement().querySelector(".asm-marker");
         if (holder) { holder.classList.add("asm-selected"); }
         bounds = bounds ? bounds.extend(layer.getLatLng()) : L.latLngBounds([layer.getLatLng()]);
       } else if (layer.getLatLngs) {
-        if (layer._path) { layer._path.classList.add("asm-selected"); }
+        if (layer._path) { layer._path.classList.add("asm-selected"); } else if (layer.bringToFront) { layer.bringToFront(); }
         var halo = layer instanceof L.Polygon ?
           L.polygon(layer.getLatLngs(), {pane: "asmHalo", color: "#1a1a1a", weight: 7, opacity: 0.75, fill: false, interactive: false}) :
           L.polyline(layer.getLatLngs(), {pane: "asmHalo", color: "#1a1a1a", weight: (layer.options.weight || 3) + 7, opacity: 0.6, interactive: false});
@@ -492,7 +517,7 @@
       }
     });
     if (pan && bounds) {
-      var view = map.getBounds(), points = layers.every(function (l) { return l instanceof L.Marker; });
+      var view = map.getBounds(), points = layers.every(function (l) { return l instanceof L.Marker || l._asmPoint; });
       if (points ? !view.contains(bounds) : !view.intersects(bounds)) {
         map._asmFraming = true;  // the page's choice, not the reader moving the map: resizes still reframe
         map.panTo(bounds.getCenter(), {animate: false});
@@ -500,6 +525,90 @@
       }
     }
     return layers.length > 0;
+  }
+
+  /* ------------------------------------------------------------------ canvas points (thousands of records) */
+
+  function pointClass() {
+    /* A circle marker drawn `shift` px from its place (its slot in the place's group), like the symbols. */
+    if (!state.point) {
+      state.point = L.CircleMarker.extend({
+        _asmPoint: true,
+        _project: function () {
+          var at = this._map.latLngToLayerPoint(this._latlng), shift = this.options.shift || [0, 0];
+          this._point = L.point(at.x + shift[0], at.y + shift[1]);
+          this._updateBounds();
+        }
+      });
+    }
+    return state.point;
+  }
+
+  function canvasRenderer() {
+    /* One canvas for every step's layer, made once and kept by the map. In a pane of its own above the
+       outlines (their SVG would hide it, and take its pointer events): the layer's routes and areas are
+       drawn on it too, under the points, so that one hit test finds what is under the pointer. */
+    if (!state.canvas) {
+      if (state.map && !state.map.getPane("asmCanvas")) { state.map.createPane("asmCanvas"); }
+      state.canvas = L.canvas({pane: state.map ? "asmCanvas" : "overlayPane", padding: 0.3, tolerance: POINT_TOLERANCE});
+    }
+    return state.canvas;
+  }
+
+  function canvasPoint(feature, latlng) {
+    var p = feature.properties, style = kindOf(p.kind), isOpen = OPEN_STATUSES[p.status] === true;
+    var changed = p.change && p.change !== "unchanged";
+    var Point = pointClass();
+    return new Point(latlng, {
+      renderer: canvasRenderer(),
+      shift: gridOffset(p.slot || 0, p.slots || 1, POINT_CELL),
+      radius: changed ? POINT_RADIUS + 1.5 : POINT_RADIUS,
+      fillColor: isOpen ? "#ffffff" : style.colour,
+      fillOpacity: 1,
+      color: changed ? "#000000" : (isOpen ? style.colour : "#1a1a1a"),
+      weight: changed ? 2.5 : (isOpen ? 2 : 1),
+      bubblingMouseEvents: false  // as a marker: a click on a point is the point's, not the map's
+    });
+  }
+
+  function canvasRing(layer, ring) {
+    var Point = pointClass();
+    return new Point(layer.getLatLng(), {
+      renderer: canvasRenderer(), shift: layer.options.shift, radius: layer.options.radius + 3,
+      fill: false, color: ring.color, weight: ring.weight, interactive: false
+    });
+  }
+
+  function pointOffset(layer, up) {
+    var shift = layer.options.shift || [0, 0];
+    return L.point(shift[0], shift[1] - layer.options.radius - up);
+  }
+
+  /* Popups and tooltips of canvas points are made when asked for, from the feature's properties. */
+  function openPointPopup(e) {
+    var layer = e.target, map = layer._map, p = layer.feature.properties;
+    if (!map) { return; }
+    L.popup({maxWidth: 380, minWidth: 260, autoPanPaddingTopLeft: [56, 16], autoPanPaddingBottomRight: [16, 44],
+             offset: pointOffset(layer, -5)})
+      .setLatLng(layer.getLatLng()).setContent(window.asm.popup(p)).openOn(map);
+    var ids = recordIds(p);
+    state.selected = ids;
+    applySelection(map, false);
+    announce(ids);
+  }
+
+  function openPointTooltip(e) {
+    var layer = e.target, map = layer._map;
+    if (!map) { return; }
+    closePointTooltip();
+    state.tooltip = L.tooltip({direction: "top", opacity: 0.95, offset: pointOffset(layer, 2)})
+      .setLatLng(layer.getLatLng()).setContent(window.asm.tooltip(layer.feature.properties));
+    map.openTooltip(state.tooltip);
+  }
+
+  function closePointTooltip() {
+    if (state.tooltip && state.tooltip._map) { state.tooltip._map.closeTooltip(state.tooltip); }
+    state.tooltip = null;
   }
 
   function announce(ids) {
@@ -562,7 +671,8 @@
       records.forEach(function (p) { root.appendChild(el("div", null, p.title + " (" + p.status_label + ")")); });
       return root;
     },
-    pointToLayer: function (feature, latlng) {
+    pointToLayer: function (feature, latlng, renderer) {
+      if (renderer === "canvas") { return canvasPoint(feature, latlng); }
       var p = feature.properties;
       var changed = p.change && p.change !== "unchanged";
       var holder = el("div", "asm-marker asm-kind-" + p.kind + (changed ? " asm-changed" : "") + (p.is_date_range ? " asm-range" : ""));
@@ -579,8 +689,14 @@
                             popupAnchor: [offset[0], offset[1] - 10], tooltipAnchor: [offset[0], offset[1] - 10]});
       return L.marker(latlng, {icon: icon, title: p.title, alt: p.title, riseOnHover: true});
     },
-    onEachFeature: function (feature, layer) {
+    onEachFeature: function (feature, layer, renderer) {
       var p = feature.properties;
+      if (layer._asmPoint) {  // nothing bound now: the popup and tooltip are made on click and hover
+        layer.on({click: openPointPopup, mouseover: openPointTooltip, mouseout: closePointTooltip});
+        return;
+      }
+      var onCanvas = renderer === "canvas";
+      if (onCanvas) { layer.options.renderer = canvasRenderer(); }  // read when the layer is added to the map
       function bind(target) {
         target.bindPopup(function () { return window.asm.popup(p); }, {maxWidth: 380, minWidth: 260, autoPanPaddingTopLeft: [56, 16], autoPanPaddingBottomRight: [16, 44]});
         target.bindTooltip(function () { return window.asm.tooltip(p); }, {sticky: !(target instanceof L.Marker), direction: "top", opacity: 0.95});
@@ -596,7 +712,8 @@
         /* A dotted route is mostly gaps, and a pointer in a gap hovers nothing (or what lies under):
            an invisible band along it, a few px wide, answers for it. */
         layer.on("add", function () {
-          var hit = L.polyline(layer.getLatLngs(), {weight: 9, opacity: 0, className: "asm-route-hit asm-hit-" + p.record_id});
+          var hit = L.polyline(layer.getLatLngs(), {weight: 9, opacity: 0, className: "asm-route-hit asm-hit-" + p.record_id,
+                                                    renderer: onCanvas ? canvasRenderer() : undefined});
           bind(hit);
           hit.addTo(layer._map);
           layer._asmHit = hit;
@@ -612,6 +729,27 @@
       return state.map ? applySelection(state.map, true) : false;
     },
     selected: function () { return state.selected.slice(); },
+    /* Read-only, for tests and the benchmark: the ids of the records the map draws (symbols, canvas
+       points, routes and areas), those highlighted as selected, and how the points are drawn. */
+    drawnIds: function () {  // each once (a deployment on the ground is drawn at its site and by its route)
+      var ids = [], seen = {};
+      if (state.map) {
+        state.map.eachLayer(function (layer) {
+          var p = layer.feature && layer.feature.properties;
+          if (!p || !p.record_id) { return; }
+          recordIds(p).forEach(function (id) { if (!seen[id]) { seen[id] = true; ids.push(id); } });
+        });
+      }
+      return ids;
+    },
+    highlighted: function () { return state.highlighted.slice(); },
+    renderer: function () {
+      var found = "dom";
+      if (state.map) {
+        state.map.eachLayer(function (layer) { if (layer._asmPoint && layer.feature) { found = "canvas"; } });
+      }
+      return found;
+    },
     relabel: function () { if (state.map) { layout(state.map); } },
     reframe: function () { if (state.reframe) { state.reframe(); } },
     isFramed: function () { return state.isFramed ? state.isFramed() : false; },
