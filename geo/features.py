@@ -69,17 +69,46 @@ def _bowed(coords: np.ndarray, bow: float) -> np.ndarray:
     return coords + np.outer(bend * bow * length, normal)
 
 
-def _overlap(candidate: np.ndarray, placed: list[np.ndarray], clearance: float) -> float:
-    """Share of the candidate's inner points lying within `clearance` of any placed line."""
+class _PlacedRoutes:
+    """The routes placed so far, as lines and their bounding boxes (one row each), for `_overlap`."""
+
+    def __init__(self):
+        self.lines: list = []
+        self.bounds = np.empty((0, 4))
+
+    def add(self, coords: np.ndarray) -> None:
+        if len(coords) > 1:  # a line of one point has no distance to measure (as before)
+            line = LineString(coords)
+            shapely.prepare(line)  # GEOS then answers dwithin from an index of the line's segments
+            self.lines.append(line)
+            box = [*coords.min(axis=0), *coords.max(axis=0)]
+            self.bounds = np.vstack([self.bounds, box])
+
+    def near(self, coords: np.ndarray, clearance: float) -> list:
+        """The placed lines whose box comes within `clearance` of the box around `coords`."""
+        if not self.lines:
+            return []
+        low, high = coords.min(axis=0) - clearance, coords.max(axis=0) + clearance
+        b = self.bounds
+        hits = (b[:, 0] <= high[0]) & (b[:, 2] >= low[0]) & (b[:, 1] <= high[1]) & (b[:, 3] >= low[1])
+        return [self.lines[i] for i in np.flatnonzero(hits)]
+
+
+def _overlap(candidate: np.ndarray, placed: _PlacedRoutes, clearance: float) -> float:
+    """Share of the candidate's inner points lying within `clearance` of any placed line.
+
+    Only lines whose box comes that close can be that close; their distances are one vectorised call
+    (thousands of routes at 10,000 synthetic records: 4 s a date with a call per line, the same result)."""
     inner = candidate[len(candidate) // 10 : len(candidate) - len(candidate) // 10]
-    if not placed or len(inner) == 0:
+    if len(inner) == 0:
         return 0.0
-    near = np.zeros(len(inner), dtype=bool)
-    for other in placed:
-        distances = shapely.distance(shapely.points(inner), LineString(other)) if len(other) > 1 else None
-        if distances is not None:
-            near |= distances < clearance
-    return float(near.mean())
+    lines = placed.near(inner, clearance)
+    if not lines:
+        return 0.0
+    near = shapely.dwithin(
+        shapely.points(inner)[:, np.newaxis], np.array(lines, dtype=object)[np.newaxis, :], clearance
+    )
+    return float(near.any(axis=1).mean())
 
 
 def separate_routes(lines: list, view: str) -> list:
@@ -93,7 +122,7 @@ def separate_routes(lines: list, view: str) -> list:
         if coords is not None and view == "mercator":
             coords = to_web_mercator(coords[:, 0], coords[:, 1])
         planar.append(coords)
-    placed, out = [], []
+    placed, out = _PlacedRoutes(), []
     for line, coords in zip(lines, planar):
         if coords is None or len(coords) < 2 or not np.hypot(*(coords[-1] - coords[0])):
             out.append(line)
@@ -107,7 +136,7 @@ def separate_routes(lines: list, view: str) -> list:
                 best, best_overlap = candidate, overlap
             if overlap <= ROUTE_OVERLAP_OK:
                 break
-        placed.append(best)
+        placed.add(best)
         drawn = from_web_mercator(best[:, 0], best[:, 1]) if view == "mercator" else best
         out.append(LineString(drawn))
     return out
