@@ -74,16 +74,24 @@
   doc.addEventListener("keydown", function (event) { onKey(event, false); }, true);
 
   /* ---------------------------------------------------------------- layout: the map fills the window */
+  /* Where `node` starts in the page as laid out, however far the reader has scrolled: Streamlit
+     scrolls its main container, not the window, so the scroll offsets of every ancestor count. */
+  function pageTop(node) {
+    var top = node.getBoundingClientRect().top + window.scrollY;
+    for (var up = node.parentElement; up; up = up.parentElement) { top += up.scrollTop; }
+    return top;
+  }
+
   function fit() {
     var frame = mapFrame();
     var root = doc.documentElement;
     if (frame) {
-      var top = frame.getBoundingClientRect().top + window.scrollY;
+      var top = pageTop(frame);
       var height = Math.max(320, Math.floor(window.innerHeight - top - 12));
       root.style.setProperty("--asm-map-height", height + "px");
       var events = doc.querySelector(".asm-events-box");
       if (events && events.offsetParent !== null) {  // in the open tab
-        var eventsTop = events.getBoundingClientRect().top + window.scrollY;
+        var eventsTop = pageTop(events);
         root.style.setProperty("--asm-events-height", Math.max(160, Math.floor(top + height - eventsTop)) + "px");
       }
     }
@@ -123,7 +131,7 @@
   }
 
   function showEventsTab() {
-    var tabs = doc.querySelectorAll('button[role="tab"]');
+    var tabs = doc.querySelectorAll('[role="tab"]');
     for (var i = 0; i < tabs.length; i++) {
       if (/^Events/.test(tabs[i].textContent.trim())) {
         if (tabs[i].getAttribute("aria-selected") !== "true") { tabs[i].click(); }

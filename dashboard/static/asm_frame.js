@@ -36,7 +36,7 @@
   }
 
   var STYLE = [
-    "html, body { margin: 0; height: 100%; }",
+    "html, body { margin: 0; height: 100%; overflow: hidden; }",  // the map pans; its page never scrolls (a focused symbol would shift it)
     "#map_div { height: 100vh !important; }",
     ".asm-export { background: #fff; display: flex; flex-direction: column; align-items: stretch; max-width: 16rem; }",
     ".asm-export button { font: 600 12px/1.2 system-ui, sans-serif; padding: 5px 8px; border: 0; border-bottom: 1px solid #ccc;",

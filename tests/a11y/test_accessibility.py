@@ -295,14 +295,14 @@ def test_every_drawn_record_is_also_in_the_text(context, server, records):
                     assert shown == record["personnel_deployed"], f"{record['actor']}: panel {row}, map {record}"
 
 
-def accessible_table(page, heading: str) -> dict[str, dict[str, str]]:
-    """The table under `heading` as a screen reader gets it: row header -> column header -> cell.
+def accessible_table(page, tab: str) -> dict[str, dict[str, str]]:
+    """The first table in the tab panel named `tab`, as a screen reader gets it: row header -> column
+    header -> cell.
 
     Read through the ARIA roles (table, row, columnheader, rowheader, cell) that assistive technology
     uses, not through the markup's classes.
     """
-    column = page.locator("[data-testid=stColumn]").filter(has=page.get_by_role("heading", name=heading))
-    table = column.get_by_role("table").first
+    table = page.get_by_role("tabpanel", name=tab).get_by_role("table").first
     table.wait_for(state="attached", timeout=30_000)
     rows = table.get_by_role("row").all()
     headers = [normalise(cell) for cell in rows[0].get_by_role("columnheader").all_inner_texts()]

@@ -38,9 +38,9 @@ BUTTONS = {
     "GeoJSON": r"arctic-situation_(\d{4}-\d{2}-\d{2})\.geojson",
     "GeoPackage": r"arctic-situation_(\d{4}-\d{2}-\d{2})\.gpkg",
     "Sources (CSV)": r"arctic-situation_sources_(\d{4}-\d{2}-\d{2})\.csv",
-    "Download briefing snapshot (HTML)": r"arctic-briefing_(\d{4}-\d{2}-\d{2})\.html",
+    "Briefing snapshot (HTML)": r"arctic-briefing_(\d{4}-\d{2}-\d{2})\.html",
 }
-DEFERRED = ("Excel (XLSX)", "GeoJSON", "GeoPackage", "Download briefing snapshot (HTML)")  # made when clicked
+DEFERRED = ("Excel (XLSX)", "GeoJSON", "GeoPackage", "Briefing snapshot (HTML)")  # made when clicked
 ARRIVAL_S = 120  # the GeoPackage and the snapshot take seconds each on a slow machine
 CLICK_ALL_JS = """
 (labels) => labels.forEach((label) => {

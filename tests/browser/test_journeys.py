@@ -135,7 +135,7 @@ def test_briefing_staff_read_the_situation_at_a_glance(app_server, open_page, re
     assert frame.locator(".asm-legend").is_visible()
 
     assert board.metric_value() == str(len(expected.view))
-    assert page.get_by_role("heading", name="Contributions by country").is_visible()
+    assert page.get_by_role("tab", name="Contributions by country", selected=True).is_visible()
     assert expected.summary in board.panel_strong_texts()
     listed = board.listed_records()
     assert set(listed) == expected.record_ids
