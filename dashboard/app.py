@@ -139,15 +139,21 @@ URL_KEYS = ("date", "view", "since", "present")
 
 
 def initialise_from_url(days: list[dt.date], default: dt.date) -> list[str]:
-    """On a session's first run, and after the browser's Back or Forward (the address then differs from
-    the one this page last wrote), take date, view, since and layout from the URL; return notices for
-    bad values.
+    """On a session's first run, and after the browser's Back or Forward, take date, view, since and
+    layout from the URL; return notices for bad values.
+
+    Back or Forward is a run in which the address differs from the one this page last wrote while no
+    control has changed the view since. A run started by a control (a step, the slider, a stop) can
+    carry an address the browser has not yet updated (a fast presenter clicks before the previous run
+    has written it): the control wins, or fast steps would bounce back.
 
     Every notice is Markdown in which the link's own text is a code span (`quote_link_value`)."""
     notices: list[str] = []
     params = st.query_params
     written = st.session_state.get("url_written")
-    if "as_of" in st.session_state and (written is None or params.to_dict() == written):
+    if "as_of" in st.session_state and (
+        written is None or params.to_dict() == written or url_params(**shown_state()) != written
+    ):
         return notices
     chosen, notice = parse_query_date(params.get("date"), days)
     st.session_state.as_of = chosen or default
@@ -180,9 +186,20 @@ def initialise_from_url(days: list[dt.date], default: dt.date) -> list[str]:
     return notices
 
 
-def write_url(as_of: dt.date, view_name: str, since: dt.date | None, presenting: bool) -> None:
-    """The address names the view shown (a new history entry per change, so Back and Forward work)."""
-    params = {
+def shown_state() -> dict:
+    """The view the session's controls name now (before this run has written its address)."""
+    since = st.session_state.get("since")
+    return {
+        "as_of": st.session_state.as_of,
+        "view_name": st.session_state.get("view", "mercator"),
+        "since": None if since == NO_CHANGES else since,
+        "presenting": bool(st.session_state.get("present")),
+    }
+
+
+def url_params(as_of: dt.date, view_name: str, since: dt.date | None, presenting: bool) -> dict[str, str]:
+    """The address's query parameters for a view: defaults left out."""
+    return {
         key: value
         for key, value in {
             "date": as_of.isoformat(),
@@ -192,6 +209,11 @@ def write_url(as_of: dt.date, view_name: str, since: dt.date | None, presenting:
         }.items()
         if value
     }
+
+
+def write_url(as_of: dt.date, view_name: str, since: dt.date | None, presenting: bool) -> None:
+    """The address names the view shown (a new history entry per change, so Back and Forward work)."""
+    params = url_params(as_of, view_name, since, presenting)
     st.query_params.from_dict(params)
     st.session_state.url_written = params
 

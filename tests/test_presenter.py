@@ -60,6 +60,32 @@ def test_stepping_updates_the_url():
     assert app.query_params["date"] == DAYS[1].isoformat()
 
 
+def test_back_and_forward_restore_the_view_the_address_names():
+    """The browser's Back reruns the page with the earlier address and no control changed: the app
+    follows the address."""
+    app = run_app(date=DAYS[0].isoformat())
+    button(app, "Next ▶").click().run()
+    button(app, "Next ▶").click().run()
+    assert app.query_params["date"] == DAYS[2].isoformat()
+    app.query_params["date"] = DAYS[1].isoformat()  # Back
+    app.run()
+    assert app.select_slider(key="as_of").value == DAYS[1]
+    app.query_params["date"] = DAYS[2].isoformat()  # Forward
+    app.run()
+    assert app.select_slider(key="as_of").value == DAYS[2]
+
+
+def test_a_fast_step_wins_over_an_address_the_browser_has_not_updated_yet():
+    """A presenter's click can reach the server before the browser shows the address the last run
+    wrote: the click's rerun then carries the older address. The step must not bounce back to it."""
+    app = run_app(date=DAYS[0].isoformat())
+    button(app, "Next ▶").click().run()
+    app.query_params["date"] = DAYS[0].isoformat()  # the address as the browser still shows it
+    button(app, "Next ▶").click().run()
+    assert app.select_slider(key="as_of").value == DAYS[2]
+    assert app.query_params["date"] == DAYS[2].isoformat()
+
+
 def record_pauses(monkeypatch) -> list[float]:
     """The app's play pauses, recorded instead of slept, so the test takes no real time. Only the
     app script's own sleeps are recorded: AppTest's millisecond polling still sleeps for real."""
