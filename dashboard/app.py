@@ -30,7 +30,7 @@ from geo.asof import (  # noqa: E402
     default_date,
     key_dates,
 )
-from geo.chronology import EVENTS_CSS, event_table_html, filter_view, sort_view, table_options  # noqa: E402
+from geo.chronology import EVENTS_CSS  # noqa: E402
 from geo.display import number_text  # noqa: E402
 from geo.extract import ExtractRequest, render_extract  # noqa: E402
 from geo.features import drawn_record_ids  # noqa: E402
@@ -354,27 +354,24 @@ def render_panel(result) -> None:
             st.markdown("\n".join(f"- **{md(row.country)}**: {md(row.conflict)}" for row in differing.itertuples()))
 
 
-def render_events(view: pd.DataFrame, everything: pd.DataFrame) -> None:
+def render_events(view: pd.DataFrame, as_of: dt.date, since: dt.date | None, last: dt.date) -> None:
     """The chronology beside the map: a compact table, filtered and sorted here, linked to the map by the
     page script (a row selects its record on the map; a symbol on the map selects its row). The filters
-    offer what the whole period holds (`everything`), so a choice survives a step to any date."""
-    options = table_options(everything)
+    offer what the whole period holds, so a choice survives a step to any date."""
+    options = support.event_table_options(last)
     head = st.columns([3, 2], vertical_alignment="center")
     head[0].caption("Select a row to show it on the map; select a symbol on the map to find its row.")
     with head[1].popover("Filter and sort", width="stretch"):
-        countries = st.multiselect(
-            "Country", list(options["countries"]), format_func=options["countries"].get, key="filter_countries"
-        )
-        kinds = st.multiselect("Kind", list(options["kinds"]), format_func=options["kinds"].get, key="filter_kinds")
-        statuses = st.multiselect(
-            "Status", list(options["statuses"]), format_func=options["statuses"].get, key="filter_statuses"
+        filters = tuple(
+            tuple(st.multiselect(label, list(options[name]), format_func=options[name].get, key=f"filter_{name}"))
+            for name, label in (("countries", "Country"), ("kinds", "Kind"), ("statuses", "Status"))
         )
         by = st.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key="sort_by")
         descending = st.toggle("Newest / last first", key="sort_descending")
-    shown = sort_view(filter_view(view, countries=countries, kinds=kinds, statuses=statuses), by, descending)
-    if len(shown) < len(view):
-        st.caption(f"{len(shown)} of {len(view)} events match the filters (the map still shows all).")
-    st.html(f'<div class="asm-events-box">{event_table_html(shown)}</div>')
+    table, count = support.event_table(as_of, since, filters, by, descending)
+    if count < len(view):
+        st.caption(f"{count} of {len(view)} events match the filters (the map still shows all).")
+    st.html(f'<div class="asm-events-box">{table}</div>')
 
 
 def render_sources(sources: pd.DataFrame) -> None:
@@ -506,7 +503,7 @@ def main() -> None:
         with totals:
             render_panel(support.shown_contributions(as_of, since))
         with events:
-            render_events(view, support.shown_view(days[-1], None))
+            render_events(view, as_of, since, days[-1])
 
     unplaced = view[~view["record_id"].isin(drawn_record_ids(view))]
     if not unplaced.empty:

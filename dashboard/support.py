@@ -20,6 +20,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from dashboard.mapcomponent import MapBase, prepare_base, prepare_layer
 from geo.asof import Contributions, contributions, placed_frame, view_as_of
 from geo.basemap import BasemapError, load_basemap
+from geo.chronology import event_table_html, filter_view, sort_view, table_options
 from geo.display import record_cards_html
 from geo.extract import ExtractRequest, render_extract
 from geo.features import build_record_layer
@@ -214,6 +215,33 @@ def timeline_html(as_of: dt.date, since: dt.date | None, start: dt.date, end: dt
     """The timeline of the records known on the date, for `st.html(..., unsafe_allow_javascript=True)`."""
     folder = data_dir()
     return _timeline_html(str(folder), _fingerprint(folder), as_of, since, start, end)
+
+
+@st.cache_resource(max_entries=SHARED_STEPS)
+def _event_table(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None, filters: tuple,
+                 by: str, descending: bool) -> tuple[str, int]:  # fmt: skip
+    countries, kinds, statuses = filters
+    view = _shown_view(folder, fingerprint, as_of, since)
+    shown = sort_view(filter_view(view, countries=countries, kinds=kinds, statuses=statuses), by, descending)
+    return event_table_html(shown), len(shown)
+
+
+def event_table(as_of: dt.date, since: dt.date | None, filters: tuple, by: str, descending: bool) -> tuple[str, int]:
+    """The event table's HTML for the date, filtered ((countries, kinds, statuses), each a tuple) and
+    sorted, with how many records it lists: made once per choice and shared."""
+    folder = data_dir()
+    return _event_table(str(folder), _fingerprint(folder), as_of, since, filters, by, descending)
+
+
+@st.cache_resource(max_entries=8)
+def _table_options(folder: str, fingerprint: tuple, last: dt.date) -> dict[str, dict[str, str]]:
+    return table_options(_shown_view(folder, fingerprint, last, None))
+
+
+def event_table_options(last: dt.date) -> dict[str, dict[str, str]]:
+    """What the event table's filters offer: everything known on the last date, shared."""
+    folder = data_dir()
+    return _table_options(str(folder), _fingerprint(folder), last)
 
 
 @st.cache_resource(max_entries=SHARED_STEPS)

@@ -4,6 +4,8 @@ The app runs on the fixed picture of tests/support/situation.py (ASM_DATA_DIR), 
 stops and changes are known; the bundled data grows and is tested through `geo` in test_app.py.
 """
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -84,6 +86,27 @@ def test_a_fast_step_wins_over_an_address_the_browser_has_not_updated_yet():
     button(app, "Next ▶").click().run()
     assert app.select_slider(key="as_of").value == DAYS[2]
     assert app.query_params["date"] == DAYS[2].isoformat()
+
+
+def event_table_ids(app: AppTest) -> list[str]:
+    (box,) = [h.proto.body for h in app.get("html") if h.proto.body.startswith('<div class="asm-events-box">')]
+    return re.findall(r'<tr[^>]*data-record-id="([^"]+)"', box)
+
+
+def test_the_event_table_filters_by_kind_and_the_choice_survives_a_step(fixed_data_dir):
+    app = run_app(date=DAYS[-1].isoformat())
+    everything = event_table_ids(app)
+    kinds = app.multiselect(key="filter_kinds")
+    assert "Deployment" in kinds.options, "the filter names kinds by their labels"
+    kinds.select("deployment").run()
+    deployments = event_table_ids(app)
+    records = load_dataset(fixed_data_dir).records.set_index("record_id")
+    assert deployments and set(deployments) < set(everything)
+    assert set(records.loc[deployments, "kind"]) == {"deployment"}
+    assert any(c.value.startswith(f"{len(deployments)} of {len(everything)} events") for c in app.caption)
+    button(app, "◀ Previous").click().run()
+    assert app.multiselect(key="filter_kinds").value == ["deployment"], "the filter survives a step"
+    assert set(records.loc[event_table_ids(app), "kind"]) <= {"deployment"}
 
 
 def record_pauses(monkeypatch) -> list[float]:
