@@ -565,7 +565,7 @@
       radius: changed ? POINT_RADIUS + 1.5 : POINT_RADIUS,
       fillColor: isOpen ? "#ffffff" : style.colour,
       fillOpacity: 1,
-      color: changed ? "#000000" : (isOpen ? style.colour : "#1a1a1a"),
+      color: changed || !isOpen ? "#1a1a1a" : style.colour,  // a changed record: larger, with a thick rim
       weight: changed ? 2.5 : (isOpen ? 2 : 1),
       bubblingMouseEvents: false  // as a marker: a click on a point is the point's, not the map's
     });
