@@ -529,8 +529,27 @@
 
   /* ------------------------------------------------------------------ canvas points (thousands of records) */
 
+  var OUTLINES = {};  // shape name: its outline as [x, y] points in the symbols' 22 px box; null for a circle
+
+  function outlineOf(shape) {
+    /* Read once from the symbol's SVG geometry above, so the canvas draws the legend's shapes. */
+    if (OUTLINES[shape] !== undefined) { return OUTLINES[shape]; }
+    var markup = SHAPES[shape] || "", m = /points="([^"]+)"/.exec(markup), out = null;
+    if (m) {
+      out = m[1].trim().split(/\s+/).map(function (pair) { return pair.split(",").map(Number); });
+    } else if ((m = /<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/.exec(markup))) {
+      var x = +m[1], y = +m[2], w = +m[3], h = +m[4];
+      out = [[x, y], [x + w, y], [x + w, y + h], [x, y + h]];
+    } else if ((m = /<line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"/.exec(markup))) {
+      out = [[+m[1], +m[2]], [+m[3], +m[4]]];
+    }
+    OUTLINES[shape] = out;
+    return out;
+  }
+
   function pointClass() {
-    /* A circle marker drawn `shift` px from its place (its slot in the place's group), like the symbols. */
+    /* A circle marker drawn `shift` px from its place (its slot in the place's group), like the symbols,
+       in its kind's shape (options.outline; hit-tested as its circle). */
     if (!state.point) {
       state.point = L.CircleMarker.extend({
         _asmPoint: true,
@@ -538,6 +557,19 @@
           var at = this._map.latLngToLayerPoint(this._latlng), shift = this.options.shift || [0, 0];
           this._point = L.point(at.x + shift[0], at.y + shift[1]);
           this._updateBounds();
+        },
+        _updatePath: function () {
+          var outline = this.options.outline, renderer = this._renderer;
+          if (!outline) { renderer._updateCircle(this); return; }
+          if (!renderer._drawing || this._empty()) { return; }
+          var ctx = renderer._ctx, p = this._point, k = this._radius / 8;  // the circle symbol's radius is 8
+          ctx.beginPath();
+          outline.forEach(function (xy, i) {
+            var x = p.x + (xy[0] - 11) * k, y = p.y + (xy[1] - 11) * k;
+            if (i) { ctx.lineTo(x, y); } else { ctx.moveTo(x, y); }
+          });
+          if (outline.length > 2) { ctx.closePath(); }
+          renderer._fillStroke(ctx, this);
         }
       });
     }
@@ -558,22 +590,27 @@
   function canvasPoint(feature, latlng) {
     var p = feature.properties, style = kindOf(p.kind), isOpen = OPEN_STATUSES[p.status] === true;
     var changed = p.change && p.change !== "unchanged";
+    var outline = outlineOf(SHAPES[style.shape] ? style.shape : "circle");
+    var isLine = outline !== null && outline.length === 2;  // the route symbol: a short dashed stroke
     var Point = pointClass();
     return new Point(latlng, {
       renderer: canvasRenderer(),
       shift: gridOffset(p.slot || 0, p.slots || 1, POINT_CELL),
+      outline: outline,
       radius: changed ? POINT_RADIUS + 1.5 : POINT_RADIUS,
+      fill: !isLine,
       fillColor: isOpen ? "#ffffff" : style.colour,
       fillOpacity: 1,
-      color: changed || !isOpen ? "#1a1a1a" : style.colour,  // a changed record: larger, with a thick rim
-      weight: changed ? 2.5 : (isOpen ? 2 : 1),
+      color: isLine || (isOpen && !changed) ? style.colour : "#1a1a1a",  // a changed record: larger, with a thick rim
+      weight: isLine ? 3 : (changed ? 2.5 : (isOpen ? 2 : 1)),
+      dashArray: isLine ? "4 2" : null,
       bubblingMouseEvents: false  // as a marker: a click on a point is the point's, not the map's
     });
   }
 
   function canvasRing(layer, ring) {
     var Point = pointClass();
-    return new Point(layer.getLatLng(), {
+    return new Point(layer.getLatLng(), {  // a ring (no outline): the selection, whatever the symbol
       renderer: canvasRenderer(), shift: layer.options.shift, radius: layer.options.radius + 3,
       fill: false, color: ring.color, weight: ring.weight, interactive: false
     });
