@@ -859,17 +859,21 @@
       }
       map.on("resize", frame);
       setTimeout(frame, 0);
-      /* Once the reader has moved the map, a resize of its frame keeps their centre exactly: Leaflet's
-         own pan on resize rounds half pixels, so a page that shrinks the frame by an odd number of px
-         and grows it back (during a date step) would move their view by a fraction of a pixel. */
-      var kept = null;
+      /* Once the reader has moved the map, a resize of its frame keeps their centre exactly: Leaflet
+         works the centre out again from whole pixels after any size change (and fires no event when
+         the change is a pixel), so a page that shrinks the frame by a few px and grows it back
+         (during a date step) would move their view by a fraction of a pixel. */
+      var kept = null, invalidate = map.invalidateSize;
       map.on("moveend", function () { kept = {centre: map.getCenter(), zoom: map.getZoom()}; });
-      map.on("resize", function () {
-        if (!touched || popupOpen || !kept || kept.zoom !== map.getZoom() || kept.centre.equals(map.getCenter())) { return; }
-        map._asmFraming = true;
-        map.setView(kept.centre, kept.zoom, {reset: true});  // a sub-pixel pan would be dropped
-        map._asmFraming = false;
-      });
+      map.invalidateSize = function (options) {
+        var result = invalidate.call(map, options);
+        if (touched && !popupOpen && kept && kept.zoom === map.getZoom() && !kept.centre.equals(map.getCenter())) {
+          map._asmFraming = true;
+          map.setView(kept.centre, kept.zoom, {reset: true});  // a sub-pixel pan would be dropped
+          map._asmFraming = false;
+        }
+        return result;
+      };
       /* The page frames the map again (a briefing stop that releases its own framing): the same frame,
          clear of the legend, and resizes reframe again until the reader moves the map. */
       state.reframe = function () { touched = false; popupOpen = false; frame(); };
