@@ -465,17 +465,27 @@ def main() -> None:
             "Keys, from anywhere on the page: → Page Down or Space for the next date, ← or Page Up for the "
             "previous one, Home and End for the first and last. A presentation clicker sends these."
         )
-    # The map's update leaves first: Streamlit sends elements in the order the script makes them, and
-    # the browser applies them as they arrive, so the page's style, header, controls and timeline are
-    # placed above the map in containers made now and filled once the map is sent (issue 12, part 3).
-    page_setup = st.container()
-    header = st.columns([3, 2], vertical_alignment="center")
-    above_map = st.container()
+    st.html(LAYOUT_CSS + TIMELINE_CSS + EVENTS_CSS)
+    if presenting:
+        st.html(PRESENTATION_CSS)
+    st.html(f"<script>{PAGE_SCRIPT}</script>", unsafe_allow_javascript=True)  # runs once per page
+
     as_of = st.session_state.as_of
     since = st.session_state.get("since")
     since = None if since == NO_CHANGES else since
     view = support.shown_view(as_of, since)
     view_name = st.session_state.view
+
+    header = st.columns([3, 2], vertical_alignment="center")
+    header[0].title("Arctic Situation Map · Greenland, Jan–Feb 2026")
+    header[1].html(
+        f'<p class="asm-asof" aria-live="polite">As of {as_of.strftime("%a %d %b %Y")} '
+        f"<small>{len(view)} records known</small></p>"
+    )
+    playing, pace = render_controls(days)
+    render_stops(stop_list, stop_problems, as_of, view_name)
+    st.html(support.timeline_html(as_of, since, days[0], days[-1]), unsafe_allow_javascript=True)
+    st.html('<p class="asm-selection-status asm-visually-hidden" role="status" aria-live="polite"></p>')
 
     map_column, panel_column = st.columns([3, 2] if presenting else [5, 3], gap="medium")
     with map_column:
@@ -486,21 +496,6 @@ def main() -> None:
             key=f"situation-map-{view_name}",
             height=MAP_HEIGHT,
         )
-    with page_setup:
-        st.html(LAYOUT_CSS + TIMELINE_CSS + EVENTS_CSS)
-        if presenting:
-            st.html(PRESENTATION_CSS)
-        st.html(f"<script>{PAGE_SCRIPT}</script>", unsafe_allow_javascript=True)  # runs once per page
-    header[0].title("Arctic Situation Map · Greenland, Jan–Feb 2026")
-    header[1].html(
-        f'<p class="asm-asof" aria-live="polite">As of {as_of.strftime("%a %d %b %Y")} '
-        f"<small>{len(view)} records known</small></p>"
-    )
-    with above_map:
-        playing, pace = render_controls(days)
-        render_stops(stop_list, stop_problems, as_of, view_name)
-        st.html(support.timeline_html(as_of, since, days[0], days[-1]), unsafe_allow_javascript=True)
-        st.html('<p class="asm-selection-status asm-visually-hidden" role="status" aria-live="polite"></p>')
     with panel_column, st.container(key="panel"):
         # Tabs: at 1366x768 the totals and the event list do not both fit beside the map. A symbol
         # clicked on the map opens the event list at its row (asm_page.js).
