@@ -26,7 +26,7 @@ import pytest
 
 from geo.asof import as_of_view, default_date, key_dates
 from geo.extract import ExtractRequest, render_extract
-from tests.browser.conftest import LAPTOP
+from tests.browser.conftest import FULL_HD, LAPTOP
 from tests.browser.dashboard import WAIT_MS, Dashboard
 
 pytestmark = pytest.mark.browser
@@ -129,11 +129,13 @@ def version():
     return str(data_version(DATA_DIR))
 
 
+@pytest.mark.parametrize("layout", [pytest.param({}, id="normal"), pytest.param({"present": "1"}, id="presentation")])
+@pytest.mark.parametrize("viewport", [pytest.param(LAPTOP, id="1366x768"), pytest.param(FULL_HD, id="1920x1080")])
 def test_every_download_arrives_when_all_are_clicked_at_once(
-    app_server, open_page, situation, outlines, version, tmp_path
+    app_server, open_page, situation, outlines, version, viewport, layout, tmp_path
 ):
-    page, watch = open_page(LAPTOP)
-    board = Dashboard(page).open(app_server.url)
+    page, watch = open_page(viewport)
+    board = Dashboard(page).open(app_server.url, **layout)
     board.wait_for_day(default_date(situation))
     downloads = Downloads(page)
     labels = list(BUTTONS)
