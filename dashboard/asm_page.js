@@ -191,10 +191,8 @@
     if (signal.getAttribute("data-frame") === "set") {
       map.setView([Number(signal.getAttribute("data-lat")), Number(signal.getAttribute("data-lng"))],
                   Number(signal.getAttribute("data-zoom")), {animate: false});
-    } else if (win.asm && win.asm.reframe) {
-      win.asm.reframe();
-    } else if (win.asmFrame) {
-      map.fitBounds(win.asmFrame, {animate: false});
+    } else {
+      win.asm.reframe();  // the map's own framing, clear of its legend (geo/static/asm_map.js)
     }
   }
 

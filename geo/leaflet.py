@@ -202,7 +202,7 @@ class MapSupport(MacroElement):
 
 
 # More point features than this and the map draws its points on one canvas (Leaflet's canvas renderer,
-# a small circle per record, popups and tooltips made only when asked for), not as one DOM element
+# a small shape per record in its kind's legend shape, popups and tooltips made only when asked for), not as one DOM element
 # each. Leaflet's per-marker cost (an element, its icon, events, the label layout's reads) made a date
 # step at 10,000 synthetic records (about 7,300 points) slower than a minimal folium app; below this,
 # the symbols, their shapes and their accessible names stay as they are (the bundled data: about 60).
@@ -222,7 +222,7 @@ def point_renderer(collection: dict, canvas_above: int = CANVAS_POINTS_ABOVE) ->
 class RecordGeoJson(folium.GeoJson):
     """A GeoJSON layer whose features are styled, iconed and given popups by `window.asm`.
 
-    Its points are DOM symbols, or above CANVAS_POINTS_ABOVE (`point_renderer`) circles on one canvas,
+    Its points are DOM symbols, or above CANVAS_POINTS_ABOVE (`point_renderer`) shapes on one canvas,
     the routes and areas drawn on the same canvas beneath them."""
 
     def __init__(self, data: dict, name: str):

@@ -15,8 +15,8 @@
   var LABEL_BUDGET = 300;  // names placed per layout at most (the bundled data needs about 30)
   var LEADER_FROM = 7;  // px: a label farther than this from its anchor gets a leader line
   var LEGEND_SHARE = 0.36;  // the open legend may take this share of the map's height, else it starts folded
-  /* Thousands of points (geo.leaflet.CANVAS_POINTS_ABOVE decides, per layer) are circles on one canvas:
-     no element, icon or popup per record, so a date step costs about what a bare map's does. */
+  /* Thousands of points (geo.leaflet.CANVAS_POINTS_ABOVE decides, per layer) are drawn on one canvas, in
+     their kind's shape: no element, icon or popup per record, so a date step costs about what a bare map's does. */
   var POINT_RADIUS = 5;  // px, a canvas point
   var POINT_CELL = 12;  // px between the centres of two canvas points grouped at one place
   var POINT_TOLERANCE = 2;  // px around a canvas point that still hovers or clicks it
@@ -34,6 +34,8 @@
     route: '<line x1="1" y1="11" x2="21" y2="11" stroke-dasharray="5 3" stroke-width="3.5"/>'
   };
   var SVG_NS = "http://www.w3.org/2000/svg";
+  /* Every popup, symbol's or canvas point's: clear of the zoom buttons (top left) and the scale (bottom). */
+  var POPUP = {maxWidth: 380, minWidth: 260, autoPanPaddingTopLeft: [56, 16], autoPanPaddingBottomRight: [16, 44]};
   var state = {map: null, selected: [], highlighted: [], baseLabels: [], pending: false, halos: null, framing: null,
                canvas: null, point: null};
 
@@ -625,8 +627,7 @@
   function openPointPopup(e) {
     var layer = e.target, map = layer._map, p = layer.feature.properties;
     if (!map) { return; }
-    L.popup({maxWidth: 380, minWidth: 260, autoPanPaddingTopLeft: [56, 16], autoPanPaddingBottomRight: [16, 44],
-             offset: pointOffset(layer, -5)})
+    L.popup(L.extend({offset: pointOffset(layer, -5)}, POPUP))
       .setLatLng(layer.getLatLng()).setContent(window.asm.popup(p)).openOn(map);
     var ids = recordIds(p);
     state.selected = ids;
@@ -735,7 +736,7 @@
       var onCanvas = renderer === "canvas";
       if (onCanvas) { layer.options.renderer = canvasRenderer(); }  // read when the layer is added to the map
       function bind(target) {
-        target.bindPopup(function () { return window.asm.popup(p); }, {maxWidth: 380, minWidth: 260, autoPanPaddingTopLeft: [56, 16], autoPanPaddingBottomRight: [16, 44]});
+        target.bindPopup(function () { return window.asm.popup(p); }, POPUP);
         target.bindTooltip(function () { return window.asm.tooltip(p); }, {sticky: !(target instanceof L.Marker), direction: "top", opacity: 0.95});
         target.on("click", function () {
           var ids = recordIds(p);
