@@ -291,15 +291,18 @@ def render_stops(stop_list, stop_problems, as_of: dt.date, view_name: str) -> No
             type="primary" if index == current else "secondary",
         )
     stop = stop_list[current] if current is not None and current < len(stop_list) else None
+    # Always one container here, filled or not: an element that comes and goes above the map would move
+    # the map's place in the page, and the browser would load the map's frame again (zoom and all).
+    slot = st.container(key="stop-caption")
     if stop and stop.date == as_of:
-        st.caption(f"**Stop {stop.number}** — {md(stop.caption)}")
+        slot.caption(f"**Stop {stop.number}** — {md(stop.caption)}")
         nonce = st.session_state.get("stop_nonce", 0)
         if stop.center:
             ((x, y),) = project_points([stop.center[1]], [stop.center[0]], view_name)
             frame = f'data-frame="set" data-lat="{y}" data-lng="{x}" data-zoom="{stop.zoom}"'
         else:
             frame = 'data-frame="release"'
-        st.html(f'<div class="asm-signal" hidden {frame} data-nonce="{view_name}-{nonce}"></div>')
+        slot.html(f'<div class="asm-signal" hidden {frame} data-nonce="{view_name}-{nonce}"></div>')
 
 
 def render_banner(dataset) -> None:

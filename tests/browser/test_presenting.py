@@ -248,3 +248,30 @@ def test_the_map_exports_a_png_and_copies_its_link_offline(
     assert ("present=1" in copied) == bool(layout), "the link keeps the layout"
     watch.assert_no_faults()
     watch.assert_offline()  # no request left the machine for the image
+
+
+def test_each_stop_sets_or_releases_its_own_framing(app_server, open_page, screenshots):
+    """Stop 4 (data/stops.csv) frames Brussels at zoom 5; stop 5 names no framing, so it releases it and
+    the map frames the whole situation again, as on opening. The map's frame is never loaded again."""
+    page, watch = open_page(LAPTOP)
+    board = Dashboard(page).open(app_server.url, date="2026-01-15")
+    frame = board.map_frame()
+    assert frame.evaluate("() => asm.isFramed()"), "the map opens framed on the whole situation"
+
+    frame.evaluate("() => { window.__sameFrame = true; }")
+    page.locator(".st-key-stop-3 button").first.click()
+    wait_for_date(board, dt.date(2026, 1, 19))
+    frame.wait_for_function("() => asmMap.getZoom() === 5")
+    lat, lng = frame.evaluate("() => [asmMap.getCenter().lat, asmMap.getCenter().lng]")
+    assert abs(lat - 50.85) < 0.5 and abs(lng - 4.35) < 0.5, (lat, lng)
+    assert not frame.evaluate("() => asm.isFramed()"), "the stop's own framing, not the whole situation"
+
+    page.locator(".st-key-stop-4 button").first.click()
+    wait_for_date(board, dt.date(2026, 2, 26))
+    frame.wait_for_function("() => asm.isFramed()")
+    assert frame.evaluate("() => asmMap.getBounds().contains(asmFrame)"), "released: the whole situation in view"
+    assert frame.evaluate("() => asmMap.getZoom()") < 5
+    assert frame.evaluate("() => window.__sameFrame === true"), "a stop must not reload the map"
+    page.screenshot(path=str(screenshots / "stop-released-1366x768.png"))
+    watch.assert_no_faults()
+    watch.assert_offline()
