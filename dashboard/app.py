@@ -47,15 +47,21 @@ DOWNLOADS = (  # format, button, file suffix, media type
     ("gpkg", "GeoPackage", "gpkg", "application/geopackage+sqlite3"),
     ("sources", "Sources (CSV)", "csv", "text/csv"),
 )
-EAGER_DOWNLOADS = ("csv", "sources")
 PLAY_PACES = {"1 s": 1.0, "2 s": 2.0, "4 s": 4.0}
 # Record cards below the map: thousands of them stall the browser (benchmarks/README.md, ## Performance).
 RECORD_CARDS_MAX = 100
+# Beside the map, one tab at a time is made; below it, a section is made only while it is open (Streamlit's
+# lazy tabs and expanders, which rerun when opened): a step then builds what is on the screen, not every
+# hidden table (benchmarks/README.md). Their labels never change, or a step would close them.
+PANEL_TABS = ("Contributions by country", "Events")
+SOURCES_LABEL = "Sources behind this view"
+CARDS_LABEL = "The records in full: quotes, sources and curation notes"
 # The map's frame is given this height, then the page script (asm_page.js) makes it fill the window
 # below its top edge (--asm-map-height), on any screen, in both layouts.
 MAP_HEIGHT = 480
 WEEKDAY_DATE = re.compile(r"^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day \d{1,2} \w+: ")
 STOP_LABEL_MAX = 44  # characters of a stop's caption on its button; the whole caption is its tooltip
+EVENT_TABLE_KEYS = ("filter_countries", "filter_kinds", "filter_statuses", "sort_by", "sort_descending")
 SORTS = {"date": "Date", "country": "Country", "kind": "Kind", "status": "Status", "title": "Event"}
 PAGE_SCRIPT = (Path(__file__).parent / "asm_page.js").read_text(encoding="utf-8")
 LAYOUT_CSS = """
@@ -363,7 +369,7 @@ def render_events(view: pd.DataFrame, as_of: dt.date, since: dt.date | None, las
     offer what the whole period holds, so a choice survives a step to any date."""
     options = support.event_table_options(last)
     head = st.columns([3, 2], vertical_alignment="center")
-    head[0].caption("Select a row to show it on the map; select a symbol on the map to find its row.")
+    head[0].caption(f"{len(view)} events. Select a row to show it on the map, or a symbol on the map to find its row.")
     with head[1].popover("Filter and sort", width="stretch"):
         filters = tuple(
             tuple(st.multiselect(label, list(options[name]), format_func=options[name].get, key=f"filter_{name}"))
@@ -377,9 +383,15 @@ def render_events(view: pd.DataFrame, as_of: dt.date, since: dt.date | None, las
     st.html(f'<div class="asm-events-box">{table}</div>')
 
 
-def render_sources(sources: pd.DataFrame) -> None:
-    """The sources behind what is shown: publisher, origin, grade, date and link (shown, never fetched)."""
-    with st.expander(f"Sources behind this view ({len(sources)}; {sources['origin'].nunique()} origins)"):
+def render_sources(as_of: dt.date, since: dt.date | None) -> None:
+    """The sources behind what is shown: publisher, origin, grade, date and link (shown, never fetched).
+    Made only while its section is open."""
+    section = st.expander(SOURCES_LABEL, key="sources_open", on_change="rerun")
+    if not section.open:
+        return
+    sources = support.cited_sources(as_of, since)
+    with section:
+        st.caption(f"{len(sources)} sources from {sources['origin'].nunique()} origins.")
         st.table(
             pd.DataFrame(
                 {
@@ -401,6 +413,21 @@ def render_sources(sources: pd.DataFrame) -> None:
             "each record's grade adds its best claim's credibility, 1 (confirmed) to 6 (cannot be judged). "
             "Reprints of one wire story share one origin."
         )
+
+
+def render_cards(view: pd.DataFrame, as_of: dt.date, since: dt.date | None) -> None:
+    """Every record in full (the latest RECORD_CARDS_MAX), made only while its section is open."""
+    section = st.expander(CARDS_LABEL, key="cards_open", on_change="rerun")
+    if not section.open:
+        return
+    with section:
+        cards = view.tail(RECORD_CARDS_MAX)  # the view is in date order: the latest
+        if len(cards) < len(view):
+            st.caption(
+                f"Showing the {len(cards)} latest of {len(view)} records. All {len(view)} are in the event table "
+                "and the downloads; those with a place are on the map."
+            )
+        st.html(support.record_list_html(as_of, since, RECORD_CARDS_MAX))
 
 
 def render_controls(days: list[dt.date]) -> tuple[bool, str]:
@@ -450,6 +477,9 @@ def main() -> None:
     if st.session_state.pop("advance", False):  # the play control's step, applied before the widgets exist
         step_date(days, 1)
     stop_list, stop_problems = support.stops((days[0], days[-1]))
+    for key in EVENT_TABLE_KEYS:  # kept while the Events tab is closed (Streamlit drops a widget's state
+        if key in st.session_state:  # when a run does not draw it, unless the script sets it again)
+            st.session_state[key] = st.session_state[key]
 
     with st.sidebar:
         st.header("View")
@@ -502,11 +532,13 @@ def main() -> None:
     with panel_column, st.container(key="panel"):
         # Tabs: at 1366x768 the totals and the event list do not both fit beside the map. A symbol
         # clicked on the map opens the event list at its row (asm_page.js).
-        totals, events = st.tabs(["Contributions by country", f"Events ({len(view)})"])
-        with totals:
-            render_panel(support.shown_contributions(as_of, since))
-        with events:
-            render_events(view, as_of, since, days[-1])
+        totals, events = st.tabs(PANEL_TABS, key="panel_tab", on_change="rerun")
+        if totals.open:
+            with totals:
+                render_panel(support.shown_contributions(as_of, since))
+        if events.open:
+            with events:
+                render_events(view, as_of, since, days[-1])
 
     unplaced = view[~view["record_id"].isin(drawn_record_ids(view))]
     if not unplaced.empty:
@@ -537,12 +569,12 @@ def main() -> None:
             if fmt == "sources"
             else f"arctic-situation_{stamp}.{suffix}"
         )
-        # Small text files are made with the page; the others only when clicked (Streamlit runs the callable then).
-        data = support.extract_bytes(as_of, since, fmt) if fmt in EAGER_DOWNLOADS else partial(make, fmt=fmt)
+        # Made only when clicked (Streamlit runs the callable then), not on every step.
         # on_click="ignore": no rerun, which would drop the deferred files of the other buttons mid-click.
         column.download_button(
-            label, data=data, file_name=name, mime=mime, key=f"download-{fmt}", width="stretch", on_click="ignore"
-        )
+            label, data=partial(make, fmt=fmt), file_name=name, mime=mime, key=f"download-{fmt}", width="stretch",
+            on_click="ignore",
+        )  # fmt: skip
     briefing_inputs = (dataset, support.basemap(), as_of, view_name, since)
     briefing_options = {"data_dir": support.data_dir(), "problems": dataset.problems}
     downloads[-1].download_button(  # the page is made only when clicked (Streamlit runs the callable then)
@@ -554,15 +586,8 @@ def main() -> None:
         width="stretch",
         on_click="ignore",
     )
-    render_sources(support.cited_sources(as_of, since))
-    cards = view.tail(RECORD_CARDS_MAX)  # the view is in date order: the latest
-    st.markdown("##### The records in full: quotes, sources and curation notes")
-    if len(cards) < len(view):
-        st.caption(
-            f"Showing the {len(cards)} latest of {len(view)} records. All {len(view)} are in the event table and "
-            "the downloads; those with a place are on the map."
-        )
-    st.html(support.record_list_html(as_of, since, RECORD_CARDS_MAX))
+    render_sources(as_of, since)
+    render_cards(view, as_of, since)
 
     write_url(as_of, view_name, since, presenting)
     if playing and days.index(as_of) < len(days) - 1:

@@ -82,17 +82,24 @@
     return top;
   }
 
+  /* Written only when it changes: a new value restyles the whole page (a custom property on the root). */
+  var written = {};
+  function setHeight(name, pixels) {
+    var value = pixels + "px";
+    if (written[name] === value) { return; }
+    written[name] = value;
+    doc.documentElement.style.setProperty(name, value);
+  }
+
   function fit() {
     var frame = mapFrame();
-    var root = doc.documentElement;
     if (frame) {
       var top = pageTop(frame);
       var height = Math.max(320, Math.floor(window.innerHeight - top - 12));
-      root.style.setProperty("--asm-map-height", height + "px");
+      setHeight("--asm-map-height", height);
       var events = doc.querySelector(".asm-events-box");
       if (events && events.offsetParent !== null) {  // in the open tab
-        var eventsTop = pageTop(events);
-        root.style.setProperty("--asm-events-height", Math.max(160, Math.floor(top + height - eventsTop)) + "px");
+        setHeight("--asm-events-height", Math.max(160, Math.floor(top + height - pageTop(events))));
       }
     }
   }
@@ -114,17 +121,21 @@
     });
   }
 
-  function revealRow(id) {
+  /* The event list is made only while its tab is open (dashboard/app.py): a row to show waits in
+     `toReveal` until the list is there (after the tab's rerun), or until another record is chosen. */
+  var toReveal = null;
+  function revealRow() {
     /* Scroll the event list, not the page, so the map stays where the presenter left it. */
     var box = doc.querySelector(".asm-events-box");
-    if (!box) { return; }
+    if (toReveal === null || !box || box.offsetParent === null) { return; }
     var rows = box.querySelectorAll("tr[data-record-id]");
     for (var i = 0; i < rows.length; i++) {
-      if (rows[i].getAttribute("data-record-id") === id) {
+      if (rows[i].getAttribute("data-record-id") === toReveal) {
         var row = rows[i], boxRect = box.getBoundingClientRect(), rowRect = row.getBoundingClientRect();
         if (rowRect.top < boxRect.top || rowRect.bottom > boxRect.bottom) {
           box.scrollTop += rowRect.top - boxRect.top - boxRect.height / 3;
         }
+        toReveal = null;
         return;
       }
     }
@@ -144,7 +155,8 @@
     selected = id;
     mark(id);
     if (id !== null && fromMap) { showEventsTab(); }
-    if (id !== null) { window.requestAnimationFrame(function () { revealRow(id); }); }
+    toReveal = id;
+    if (id !== null) { window.requestAnimationFrame(revealRow); }
     var win = mapWindow();
     if (!fromMap && win && win.asm && typeof win.asm.select === "function") {
       try { win.asm.select(id); } catch (e) { /* the map is being replaced: reapplied when it is back */ }
@@ -203,6 +215,7 @@
     pending = false;
     fit();
     if (selected !== null) { mark(selected); }
+    revealRow();
     var win = mapWindow();
     if (win && win !== lastMap) {  // a new map (first load, or the other projection)
       lastMap = win;
@@ -216,8 +229,10 @@
       win.document.__asmKeys = true;
     }
   }
+  /* After the next paint, when the page's layout is already worked out: measuring before it (in an
+     animation frame) made the browser lay the page out early, once more on every change of a step. */
   function schedule() {
-    if (!pending) { pending = true; window.requestAnimationFrame(settle); }
+    if (!pending) { pending = true; window.requestAnimationFrame(function () { window.setTimeout(settle, 0); }); }
   }
   new MutationObserver(schedule).observe(doc.body, {childList: true, subtree: true});
   window.addEventListener("resize", schedule);

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 
 import folium
 import streamlit_folium as sf
+from folium.template import Environment
+from jinja2.utils import htmlsafe_json_dumps
+
+_JSON_KWARGS = Environment().policies["json.dumps_kwargs"]  # what folium's `tojson` passes to json.dumps
 
 
 @dataclass(frozen=True)
@@ -55,10 +59,32 @@ def prepare_base(fmap: folium.Map) -> MapBase:
     return MapBase(script, header, html, sf.get_full_id(fmap), tuple(css), tuple(js))
 
 
+_DATA_MARK = "asm-layer-data-goes-here"
+
+
 def prepare_layer(layer: folium.FeatureGroup) -> str:
-    """The record layer as the component's `feature_group` script, made once per date and view."""
+    """The record layer as the component's `feature_group` script, made once per date and view.
+
+    streamlit-folium renders the script around a stand-in for each GeoJSON layer's data, which goes
+    in afterwards, encoded as folium's template would (jinja's `tojson`): rendering, dedenting and
+    renaming then run over a few hundred characters instead of a date's ~200 KB of features, the
+    same script (tests/test_mapview_static.py)."""
     holder = folium.Map(tiles=None)  # the layer's own parent; its name is replaced by the page's map
-    return sf._get_feature_group_string(layer, map=holder)
+    layers = [child for child in layer._children.values() if isinstance(child, folium.GeoJson) and child.embed]
+    data = [child.data for child in layers]
+    for index, child in enumerate(layers):
+        child.data = f"{_DATA_MARK}-{index}"
+    try:
+        script = sf._get_feature_group_string(layer, map=holder)
+    finally:
+        for child, value in zip(layers, data):
+            child.data = value
+    for index, value in enumerate(data):
+        mark = htmlsafe_json_dumps(f"{_DATA_MARK}-{index}")
+        if script.count(mark) != 1:  # never expected: the template would have changed under us
+            raise RuntimeError(f"the record layer's script holds its data stand-in {script.count(mark)} times")
+        script = script.replace(mark, htmlsafe_json_dumps(value, **_JSON_KWARGS))
+    return script
 
 
 def show_map(base: MapBase, layer_script: str, *, key: str, height: int, center=None, zoom=None,

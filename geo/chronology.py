@@ -15,7 +15,16 @@ import re
 import pandas as pd
 
 from geo.asof import CHANGE_NONE, STATUS_LABELS, STATUS_ORDER, country_name
-from geo.display import COUNTRIES_LISTED, KINDS, NOT_STATED, SYMBOL_SHAPES, RecordText, actor_codes, record_text
+from geo.display import (
+    COUNTRIES_LISTED,
+    KINDS,
+    NOT_STATED,
+    SYMBOL_SHAPES,
+    RecordText,
+    actor_codes,
+    record_text,
+    view_rows,
+)
 
 TABLE_CLASS = "asm-events"
 SORT_KEYS = ("date", "country", "kind", "status", "title")
@@ -100,7 +109,7 @@ def _e(value) -> str:
 def table_options(view: pd.DataFrame) -> dict[str, dict[str, str]]:
     """What the filter widgets offer, each as {value: label}: the countries (ISO3: name, by name), the
     kinds (in KINDS order) and the statuses (in the order a record moves through them) in the view."""
-    codes = {code for row in view.itertuples() for code in actor_codes(row)}
+    codes = {code for row in view_rows(view) for code in actor_codes(row)}
     countries = dict(sorted(((code, country_name(code)) for code in codes), key=lambda item: item[1].casefold()))
     present_kinds = set(view["kind"])
     kinds = {kind: label for kind, (label, _, _) in KINDS.items() if kind in present_kinds}
@@ -119,7 +128,7 @@ def filter_view(view: pd.DataFrame, countries=(), kinds=(), statuses=()) -> pd.D
     keep = pd.Series(True, index=view.index)
     if countries:
         wanted = set(countries)
-        keep &= pd.Series([bool(wanted.intersection(actor_codes(row))) for row in view.itertuples()], index=view.index)
+        keep &= pd.Series([bool(wanted.intersection(actor_codes(row))) for row in view_rows(view)], index=view.index)
     if kinds:
         keep &= view["kind"].isin(list(kinds))
     if statuses:
@@ -146,7 +155,7 @@ def sort_view(view: pd.DataFrame, by: str = "date", descending: bool = False) ->
     Records with nothing to sort by (no date stated, no country) go last, in either direction."""
     if by not in SORT_KEYS:
         raise ValueError(f"unknown sort {by!r}; expected one of {', '.join(SORT_KEYS)}")
-    keys = [_sort_key(record_text(row), by) for row in view.itertuples()]
+    keys = [_sort_key(record_text(row), by) for row in view_rows(view)]
     known = [i for i, key in enumerate(keys) if key is not None]
     unknown = [i for i, key in enumerate(keys) if key is None]
     known = sorted(known, key=lambda i: keys[i], reverse=descending)  # sorted() keeps ties stable reversed too
@@ -208,7 +217,7 @@ def event_table_html(view: pd.DataFrame, *, selected: str | None = None) -> str:
     """The records of a view, in its order, as one compact table (see the module docstring), with an
     empty-state row when no record is left. Dates leave out the year when every record is in one year
     (the header then names it). `selected` is a record id to highlight."""
-    texts = [record_text(row) for row in view.itertuples()]
+    texts = [record_text(row) for row in view_rows(view)]
     years = {day.year for text in texts for day in (text.first_day, text.end_day) if day is not None}
     one_year = len(years) == 1
     header = list(COLUMNS)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections import namedtuple
 from dataclasses import dataclass
 
 import numpy as np
@@ -199,6 +200,15 @@ def _number(row, kind: str) -> tuple[str, str, str]:
     return announced, deployed, "; ".join(stated + (unstated if kind == "deployment" else []))
 
 
+def view_rows(view: pd.DataFrame) -> list:
+    """The rows of a view as named tuples of its columns (no index), what `record_text` and the cards read.
+
+    Column lists zipped together: ~10x faster than `itertuples` on the wide view, where pandas iterates
+    every string column element by element (a few ms a date, on every slider step)."""
+    row = namedtuple("Row", list(view.columns), rename=True)
+    return [row(*values) for values in zip(*(view[column].tolist() for column in view.columns))]
+
+
 def record_text(row, country_names: dict[str, str] | None = None) -> RecordText:
     """One row of the as-of view (a named tuple or a pandas row) as the words every surface shows.
 
@@ -349,4 +359,4 @@ def record_card_html(row) -> str:
 
 def record_cards_html(view: pd.DataFrame) -> str:
     """The records of a view, in its order, as one block."""
-    return '<div class="asm-cards">' + "".join(record_card_html(row) for row in view.itertuples()) + "</div>"
+    return '<div class="asm-cards">' + "".join(record_card_html(row) for row in view_rows(view)) + "</div>"

@@ -6,6 +6,7 @@ popups, labels) is `static/asm_map.js`, which reads these properties.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import namedtuple
 
@@ -25,9 +26,9 @@ from geo.asof import (
     country_name,
 )  # fmt: skip
 from geo.display import KIND_COLOURS, NOT_STATED, display_properties
-from geo.geometry import deployment_routes, record_geometries
+from geo.geometry import great_circle
 from geo.leaflet import RecordGeoJson
-from geo.projection import framed_parts, from_web_mercator, project, to_web_mercator
+from geo.projection import framed_parts, from_web_mercator, project, project_points, to_web_mercator
 
 ROUTE_STYLES = {  # what a deployment's route says by its dashes: announced, under way, there (solid), left (faint)
     PRESENCE_ANNOUNCED: {"opacity": 0.95, "dashArray": "1 7", "lineCap": "round"},
@@ -142,6 +143,24 @@ def separate_routes(lines: list, view: str) -> list:
     return out
 
 
+def is_routed(records: pd.DataFrame) -> pd.Series:
+    """The deployments drawn as a route: those with a departure place (as `geometry.deployment_routes`)."""
+    return (records["kind"] == "deployment") & records["origin_lat"].notna() & records["lat"].notna()
+
+
+@functools.lru_cache(maxsize=2048)
+def drawn_routes(ends: tuple[tuple[float, float, float, float], ...], view: str) -> tuple[dict | None, ...]:
+    """The GeoJSON lines of routes given by (origin lon, origin lat, lon, lat), in order: great circles in
+    the view's coordinates, bowed apart (`separate_routes`).
+
+    Kept per set of routes: a date's routes are usually another date's too, and the bowing compares
+    every pair. The result is shared; do not modify it."""
+    if not ends:
+        return ()
+    lines = gpd.GeoDataFrame(geometry=[great_circle(*end) for end in ends], crs=4326)
+    return tuple(_geometry(line) for line in separate_routes(list(project(lines, view).geometry.values), view))
+
+
 def _label_point(outline, lat: float, lon: float, view: str) -> list[float] | None:
     """Where an area's name goes, as Leaflet [lat, lng]: a point inside the largest of its framed parts
     (mainland Norway, not Svalbard)."""
@@ -151,6 +170,36 @@ def _label_point(outline, lat: float, lon: float, view: str) -> list[float] | No
     largest = max(getattr(parts, "geoms", [parts]), key=lambda part: part.area)
     point = project(gpd_points([largest.representative_point()]), view).geometry.iloc[0]
     return [float(point.y), float(point.x)]
+
+
+class _AreaDrawings:
+    """An area's drawn outline (GeoJSON) and label point, worked out once per outline, place and view.
+
+    They do not depend on the date, and an outline is costly to project and to label (~8 ms for
+    Greenland): computed for every area on every date, they were most of a new date's record layer.
+    Kept by the outline object itself, which the basemap loads once; a new basemap brings new objects."""
+
+    def __init__(self, limit: int = 4096):
+        self.limit = limit
+        self.kept: dict[tuple, tuple] = {}
+
+    def get(self, outline, lat: float, lon: float, view: str) -> tuple[dict | None, list[float] | None]:
+        key = (id(outline), lat, lon, view)
+        kept = self.kept.get(key)
+        if kept is not None and kept[0] is outline:  # the same object, not one that reused a freed id
+            return kept[1], kept[2]
+        if outline is None or outline.is_empty:
+            drawn, label = None, None
+        else:
+            drawn = _geometry(project(gpd.GeoDataFrame(geometry=[outline], crs=4326), view).geometry.iloc[0])
+            label = _label_point(outline, lat, lon, view)
+        if len(self.kept) >= self.limit:
+            self.kept.clear()
+        self.kept[key] = (outline, drawn, label)
+        return drawn, label
+
+
+_AREAS = _AreaDrawings()
 
 
 def gpd_points(points) -> gpd.GeoDataFrame:
@@ -191,48 +240,83 @@ def display_rows(frame: pd.DataFrame) -> list:
     return [row(*values) for values in zip(*(frame[column].tolist() for column in columns))]
 
 
+def _missing(value) -> bool:
+    """None, NaN or NA: what pandas' groupby leaves out of its groups."""
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _point_geometries(points: list, view: str) -> list[dict | None]:
+    """The points' GeoJSON geometries in the view's coordinates; None where a point has no coordinates."""
+    placed = [index for index, row in enumerate(points) if not (_missing(row.lat) or _missing(row.lon))]
+    out: list[dict | None] = [None] * len(points)
+    if view == "mercator":  # Leaflet's own projection: the data stay longitude, latitude
+        xy = [(points[index].lon, points[index].lat) for index in placed]
+    else:
+        xy = (
+            project_points([points[i].lon for i in placed], [points[i].lat for i in placed], view).tolist()
+            if placed
+            else []
+        )
+    for index, (x, y) in zip(placed, xy):
+        out[index] = {"type": "Point", "coordinates": (x, y)}
+    return out
+
+
 def record_features(view_records: pd.DataFrame, outlines: dict, view: str) -> dict:
-    """The as-of records as one FeatureCollection: territory areas, routes, then point markers."""
-    narrow = view_records[[column for column in DISPLAY_COLUMNS if column in view_records.columns]]
-    shaped = project(record_geometries(narrow, outlines), view)
+    """The as-of records as one FeatureCollection: territory areas, routes, then point markers.
+
+    Worked on plain rows (`display_rows`: pandas' per-group and per-column costs were most of a new
+    date's layer), with geometry made only where it is drawn: an area's outline and label once per
+    place and view (`_AREAS`), a set of routes once (`drawn_routes`)."""
+    rows = display_rows(view_records)
     codes = {code for value in view_records["actor_iso3"].dropna() for code in str(value).split(";") if code}
     names = {code: country_name(code) for code in codes}
     features = []
     # A deployment is drawn at its site only while it is there; before and after, only its route.
-    away = (shaped["kind"] == "deployment") & (shaped["presence"] != PRESENCE_THERE)
-    shaped = shaped[~away]
-    territories = shaped[shaped["geo_precision"] == "territory"]
-    for place_id, group in territories.groupby("place_id", sort=False):
-        colour = KIND_COLOURS["deployment" if (group["kind"] == "deployment").any() else group["kind"].iloc[0]]
-        ids = list(group["record_id"])
-        shown = [feature_properties(row, names) for row in display_rows(group)]
+    shown = [row for row in rows if not (row.kind == "deployment" and row.presence != PRESENCE_THERE)]
+    areas: dict[str, list] = {}  # by place, in the order places first appear
+    for row in shown:
+        if row.geo_precision == "territory" and not _missing(row.place_id):
+            areas.setdefault(row.place_id, []).append(row)
+    for place_id, group in areas.items():
+        first = group[0]
+        colour = KIND_COLOURS["deployment" if any(row.kind == "deployment" for row in group) else first.kind]
+        ids = [row.record_id for row in group]
+        described = [feature_properties(row, names) for row in group]
+        geometry, label = _AREAS.get(outlines.get(first.outline_iso3), first.lat, first.lon, view)
         features.append(
             {
                 "type": "Feature",
-                "geometry": _geometry(group.geometry.iloc[0]),
+                "geometry": geometry,
                 "properties": {
                     "record_id": ";".join(ids),
                     "kind": "territory",
                     "place_id": place_id,
-                    "place_name": short_place_name(group["place"].iloc[0]),
-                    "outline_iso3": group["outline_iso3"].iloc[0],
-                    "label_latlng": _label_point(
-                        outlines.get(group["outline_iso3"].iloc[0]), group["lat"].iloc[0], group["lon"].iloc[0], view
-                    ),
-                    "is_date_range": any(bool(p["is_date_range"]) for p in shown),
-                    "records": shown,
+                    "place_name": short_place_name(first.place),
+                    "outline_iso3": first.outline_iso3,
+                    "label_latlng": label,
+                    "is_date_range": any(bool(p["is_date_range"]) for p in described),
+                    "records": described,
                     "style": {
                         "color": colour,
                         "weight": 1.5,
                         "fillColor": colour,
                         "fillOpacity": 0.12,
-                        "className": "asm-area " + " ".join(f"asm-rec-{i}" for i in ids) + _changed_class(shown),
+                        "className": "asm-area " + " ".join(f"asm-rec-{i}" for i in ids) + _changed_class(described),
                     },
                 },
             }
         )
-    routes = project(deployment_routes(view_records), view)
-    for row, geometry in zip(display_rows(routes), separate_routes(list(routes.geometry.values), view)):
+    routed = is_routed(view_records).tolist()
+    routes = [row for row, is_route in zip(rows, routed) if is_route]
+    ends = tuple(
+        end
+        for end, is_route in zip(
+            zip(*(view_records[column].tolist() for column in ("origin_lon", "origin_lat", "lon", "lat"))), routed
+        )
+        if is_route
+    )
+    for row, geometry in zip(routes, drawn_routes(ends, view)):
         props = feature_properties(row, names)
         stated = props["personnel"] is not None
         props["label"] = route_label(props)
@@ -246,17 +330,21 @@ def record_features(view_records: pd.DataFrame, outlines: dict, view: str) -> di
             + ("" if stated else " asm-unstated")
             + _changed_class([props]),
         }
-        features.append({"type": "Feature", "geometry": _geometry(geometry), "properties": props})
-    points = shaped[shaped["geo_precision"].isin(["site", "city"])]
-    place_keys = points["place_id"].where(points["place_id"].notna() & (points["place_id"] != ""), points["place"])
-    slots = points.groupby(place_keys, sort=False).cumcount()
-    sizes = points.groupby(place_keys, sort=False)["record_id"].transform("size")
-    for row, geometry, slot, size, key in zip(display_rows(points), points.geometry.values, slots, sizes, place_keys):
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    points = [row for row in shown if row.geo_precision in ("site", "city")]
+    # The records at one place form one group, drawn at it and labelled once: its slots in order.
+    keys = [row.place if _missing(row.place_id) or row.place_id == "" else row.place_id for row in points]
+    sizes: dict = {}
+    for key in keys:
+        sizes[key] = sizes.get(key, 0) + 1
+    taken: dict = {}
+    for row, geometry, key in zip(points, _point_geometries(points, view), keys):
         props = feature_properties(row, names)
-        props["place_id"] = key  # the records at one place form one group, drawn at it and labelled once
+        props["place_id"] = key
         props["place_name"] = short_place_name(row.place)
-        props["slot"], props["slots"] = int(slot), int(size)
-        features.append({"type": "Feature", "geometry": _geometry(geometry), "properties": props})
+        props["slot"], props["slots"] = taken.get(key, 0), sizes[key]
+        taken[key] = props["slot"] + 1
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -272,5 +360,4 @@ def drawn_record_ids(view_records: pd.DataFrame) -> set[str]:
     the ground and otherwise by its route (so one with no departure place is not drawn until it arrives)."""
     placed = view_records["geo_precision"].notna() & (view_records["geo_precision"] != "")
     away = (view_records["kind"] == "deployment") & (view_records["presence"] != PRESENCE_THERE)
-    routed = view_records["origin_lat"].notna() & view_records["lat"].notna()
-    return set(view_records.loc[placed & (~away | routed), "record_id"])
+    return set(view_records.loc[placed & (~away | is_routed(view_records)), "record_id"])

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.display import SYMBOL_SHAPES, RecordText, day_text, record_text
+from geo.display import SYMBOL_SHAPES, RecordText, day_text, record_text, view_rows
 
 TIMELINE_CLASS = "asm-timeline"
 MARK_CLASS = "asm-tl-mark"  # each record: <g class="asm-tl-mark" data-record-id="…">
@@ -244,7 +244,7 @@ def timeline_html(
     """The records of an as-of view on a true time axis, as one escaped HTML block (see the module
     docstring). `start`..`end` is the axis (widened to hold every record); `selected` is a record id
     to outline."""
-    texts = [record_text(row) for row in view.itertuples()]
+    texts = [record_text(row) for row in view_rows(view)]
     start, end = axis_span(texts, start, end, as_of)
     marks = [mark for mark in (record_mark(text, start, end, as_of) for text in texts) if mark is not None]
     undated = len(texts) - len(marks)

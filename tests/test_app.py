@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
 import streamlit_folium
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -55,17 +56,34 @@ class RecordingMediaStorage(MemoryMediaFileStorage):
         RecordingMediaStorage.made.append(self)
 
 
+class RecordingMediaManager(MediaFileManager):
+    """And its media manager, which holds the downloads made only when clicked (deferred)."""
+
+    made: list[RecordingMediaManager] = []
+
+    def __init__(self, storage) -> None:
+        super().__init__(storage)
+        RecordingMediaManager.made.append(self)
+
+
 @pytest.fixture
 def media(monkeypatch):
     RecordingMediaStorage.made = []
+    RecordingMediaManager.made = []
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingMediaStorage)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", RecordingMediaManager)
     return RecordingMediaStorage.made
 
 
-def run_app(**query: str) -> AppTest:
+def run_app(*, open_sections: bool = True, **query: str) -> AppTest:
+    """The app on a link's query; with the sources and the record cards open (they are made only
+    while open), as a reader who wants them sees them."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     for key, value in query.items():
         at.query_params[key] = value
+    if open_sections:
+        at.session_state["sources_open"] = True
+        at.session_state["cards_open"] = True
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -117,9 +135,10 @@ def panel_table(at: AppTest) -> pd.DataFrame:
 
 
 def sources_table(at: AppTest) -> tuple[str, pd.DataFrame]:
-    (expander,) = [e for e in at.expander if e.label.startswith("Sources behind this view")]
+    """The sources section's count line and table."""
+    (expander,) = [e for e in at.expander if e.label == "Sources behind this view"]
     (table,) = expander.table
-    return expander.label, shown_as_text(table.value)
+    return expander.caption[0].value, shown_as_text(table.value)
 
 
 def shown_as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -212,7 +231,12 @@ def cli_extract(tmp_path, as_of: dt.date, fmt: str, since: dt.date | None = None
 
 
 def downloaded(at: AppTest, media: list, key: str):
-    url = at.download_button(key=key).proto.url
+    """The file a download button gives, made as a click makes it (the button's callable, run by
+    Streamlit's media manager, as its download endpoint does)."""
+    proto = at.download_button(key=key).proto
+    url = (
+        RecordingMediaManager.made[-1].execute_deferred(proto.deferred_file_id) if proto.deferred_file_id else proto.url
+    )
     assert url.startswith("/mock/media/"), url
     return media[-1].get_file(url.rsplit("/", 1)[1])
 
@@ -343,7 +367,7 @@ def test_record_card_shows_grade_sources_and_where_sources_differ(on_fixed_data)
 def test_sources_expander_lists_publisher_origin_grade_and_link(on_fixed_data):
     at = run_app(date=fixed.ARRIVALS.isoformat())
     label, table = sources_table(at)
-    assert label == "Sources behind this view (3; 2 origins)", "the ministry's report of the 22nd is not known yet"
+    assert label == "3 sources from 2 origins.", "the ministry's report of the 22nd is not known yet"
     assert list(table.index) == ["seed-2026-01-15", fixed.REPRINT["source_id"], fixed.WIRE["source_id"]]
     for source in (fixed.WIRE, fixed.REPRINT):
         row = table.loc[source["source_id"]]
@@ -360,7 +384,7 @@ def test_sources_expander_lists_publisher_origin_grade_and_link(on_fixed_data):
 
     at.select_slider(key="as_of").set_value(fixed.LEFT).run()
     label, table = sources_table(at)
-    assert label == "Sources behind this view (4; 3 origins)"
+    assert label == "4 sources from 3 origins."
     assert table.loc[fixed.MINISTRY["source_id"], "Grade"] == "A"
 
 

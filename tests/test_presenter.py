@@ -88,13 +88,45 @@ def test_a_fast_step_wins_over_an_address_the_browser_has_not_updated_yet():
     assert app.query_params["date"] == DAYS[2].isoformat()
 
 
+def event_boxes(app: AppTest) -> list[str]:
+    return [h.proto.body for h in app.get("html") if h.proto.body.startswith('<div class="asm-events-box">')]
+
+
 def event_table_ids(app: AppTest) -> list[str]:
-    (box,) = [h.proto.body for h in app.get("html") if h.proto.body.startswith('<div class="asm-events-box">')]
+    (box,) = event_boxes(app)
     return re.findall(r'<tr[^>]*data-record-id="([^"]+)"', box)
 
 
+def open_events(app: AppTest) -> AppTest:
+    app.session_state["panel_tab"] = "Events"
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_only_the_open_tab_and_the_open_sections_are_made():
+    """A step builds what is on the screen: the tab shown beside the map, and below it only the
+    sections the reader has opened (each made again, at the new date, while it stays open)."""
+    app = run_app(date=DAYS[1].isoformat())
+    assert [tab.label for tab in app.tabs] == ["Contributions by country", "Events"]
+    assert app.table, "the contributions table, in the tab open by default"
+    assert not event_boxes(app), "the event list is not made while its tab is closed"
+    sections = {e.label: e for e in app.expander}
+    for label in ("Sources behind this view", "The records in full: quotes, sources and curation notes"):
+        assert label in sections and not sections[label].children, f"{label}: made while closed"
+    assert not [h for h in app.get("html") if 'class="asm-card"' in h.proto.body]
+
+    open_events(app)
+    assert event_table_ids(app) and not app.table, "the Events tab made; the contributions not"
+    app.session_state["cards_open"] = True
+    button(app, "Next ▶").click().run()
+    assert app.session_state["panel_tab"] == "Events", "the open tab stays open through a step"
+    cards = " ".join(h.proto.body for h in app.get("html") if "asm-card" in h.proto.body)
+    assert cards.count('class="asm-card"') == len(event_table_ids(app)), "the cards of the new date"
+
+
 def test_the_event_table_filters_by_kind_and_the_choice_survives_a_step(fixed_data_dir):
-    app = run_app(date=DAYS[-1].isoformat())
+    app = open_events(run_app(date=DAYS[-1].isoformat()))
     everything = event_table_ids(app)
     kinds = app.multiselect(key="filter_kinds")
     assert "Deployment" in kinds.options, "the filter names kinds by their labels"
@@ -106,6 +138,12 @@ def test_the_event_table_filters_by_kind_and_the_choice_survives_a_step(fixed_da
     assert any(c.value.startswith(f"{len(deployments)} of {len(everything)} events") for c in app.caption)
     button(app, "◀ Previous").click().run()
     assert app.multiselect(key="filter_kinds").value == ["deployment"], "the filter survives a step"
+    assert set(records.loc[event_table_ids(app), "kind"]) <= {"deployment"}
+    app.session_state["panel_tab"] = "Contributions by country"
+    button(app, "Next ▶").click().run()
+    assert not event_boxes(app)
+    open_events(app)
+    assert app.multiselect(key="filter_kinds").value == ["deployment"], "and closing the tab"
     assert set(records.loc[event_table_ids(app), "kind"]) <= {"deployment"}
 
 
@@ -214,6 +252,7 @@ def test_briefing_stop_sets_date_view_and_caption():
 
 def test_changes_since_marks_new_and_changed_records():
     app = run_app(date=fixed.NATO_AFTER.isoformat())
+    app.session_state["cards_open"] = True
     app.selectbox(key="since").set_value(fixed.FIRST).run()
     text = " ".join(m.value for m in app.markdown)
     cards = " ".join(h.proto.body for h in app.get("html") if "asm-card" in h.proto.body)

@@ -18,6 +18,8 @@ from geo.features import drawn_record_ids
 
 WAIT_MS = 60_000
 CARD = "article.asm-card[data-record-id]"  # a record in the list (geo/display.py)
+CARDS_LABEL = "The records in full"  # the section of the cards (dashboard/app.py)
+SOURCES_LABEL = "Sources behind this view"
 
 # Runs in the map iframe: the records the map draws, as the DOM and Leaflet show them.
 MAP_STATE_JS = """
@@ -199,8 +201,20 @@ class Dashboard:
         """The contributions' totals line."""
         return [text.strip() for text in self.page.locator(".asm-totals").all_inner_texts()]
 
+    def open_section(self, label: str, content: str) -> None:
+        """Open a section below the map, made only while it is open, and wait until `content` (a
+        selector) is in it. A section already open stays open."""
+        section = self.page.locator(
+            "[data-testid=stExpander] details", has=self.page.locator("summary", has_text=label)
+        )
+        if section.get_attribute("open") is None:
+            section.locator("summary").click()
+        section.locator(content).first.wait_for(state="visible", timeout=WAIT_MS)
+        self.wait_idle()
+
     def listed_records(self) -> dict[str, str]:
-        """record_id -> the visible text of its card in the list."""
+        """record_id -> the visible text of its card in the list (the section opened if closed)."""
+        self.open_section(CARDS_LABEL, CARD)
         cards = self.page.locator(CARD)
         return {cards.nth(i).get_attribute("data-record-id"): cards.nth(i).inner_text() for i in range(cards.count())}
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.dashboard import Dashboard
+from tests.browser.dashboard import SOURCES_LABEL, Dashboard
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ TOOLBAR_BUTTONS = "[data-testid=stElementToolbar] button"
 def test_no_table_on_screen_offers_a_built_in_download(app_server, open_page):
     page, watch = open_page()
     board = Dashboard(page).open(app_server.url, date="2026-01-15")
-    page.get_by_text("Sources behind this view").first.click()  # open the sources table too
+    board.open_section(SOURCES_LABEL, TABLES)  # open the sources table too
     tables = page.locator(TABLES)
     assert tables.count() >= 2, "the contributions and sources tables should be on the page"
     labels = []

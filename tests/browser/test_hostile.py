@@ -12,7 +12,7 @@ import pytest
 
 from geo.records import load_dataset
 from tests.browser.conftest import ARTIFACTS, LAPTOP
-from tests.browser.dashboard import Dashboard, expected_state
+from tests.browser.dashboard import SOURCES_LABEL, Dashboard, expected_state
 from tests.support.browser import streamlit_server
 from tests.support.hostile import (
     IMG,
@@ -84,7 +84,7 @@ def test_hostile_text_is_shown_literally_and_never_runs(hostile, hostile_server,
     text = board.main_text()
     missing = [payload for payload in PAYLOADS if payload not in text]
     assert not missing, f"payloads not shown literally on the page: {missing}"
-    page.get_by_text("Sources behind this view").click()  # the expander: publisher and origin as typed
+    board.open_section(SOURCES_LABEL, "[data-testid=stTable]")  # publisher and origin as typed
     page.get_by_text(PUBLISHER).first.wait_for(state="visible")
     sources_text = board.main_text()
     assert PUBLISHER in sources_text and ORIGIN in sources_text
