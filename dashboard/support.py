@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
+import hashlib
 import os
 import re
 import shutil
@@ -54,19 +55,21 @@ def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV, DATA_DIR))
 
 
-def _fingerprint(folder: Path) -> tuple:
+def _fingerprint(folder: Path) -> str:
     """Changes when any file the dataset or the map reads changes (the CSV files, the seeds and the
-    basemap), so edits, and a restored basemap, show without a restart."""
+    basemap), so edits, and a restored basemap, show without a restart. A digest of each file's
+    path, time and size: Streamlit hashes every cached call's arguments, a short string quickly."""
     paths = [
         *sorted(folder.glob("*.csv")),
         *sorted((folder.parent / "seeds").glob("*")),
         *sorted(basemap_path_for(folder).parent.glob("*")),
     ]
-    return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in paths if path.is_file())
+    stats = [(str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in paths if path.is_file()]
+    return hashlib.sha256(repr(stats).encode("utf-8")).hexdigest()
 
 
 @st.cache_resource(show_spinner="Loading and checking the records…")
-def _dataset(folder: str, fingerprint: tuple) -> Dataset:
+def _dataset(folder: str, fingerprint: str) -> Dataset:
     return load_dataset(Path(folder), basemap_path=basemap_path_for(Path(folder)))
 
 
@@ -75,8 +78,8 @@ def dataset() -> Dataset:
     return _dataset(str(folder), _fingerprint(folder))
 
 
-@st.cache_resource
-def _data_version(folder: str, fingerprint: tuple) -> str:
+@st.cache_resource(show_spinner=False)
+def _data_version(folder: str, fingerprint: str) -> str:
     return str(read_data_version(Path(folder)))
 
 
@@ -87,7 +90,7 @@ def data_version() -> str:
 
 
 @st.cache_resource(show_spinner="Loading the basemap…")
-def _basemap(folder: str, fingerprint: tuple) -> tuple[gpd.GeoDataFrame, str | None]:
+def _basemap(folder: str, fingerprint: str) -> tuple[gpd.GeoDataFrame, str | None]:
     """The basemap, or no outlines and the sentence saying why (the map then draws the records on a
     plain background instead of failing)."""
     try:
@@ -96,7 +99,7 @@ def _basemap(folder: str, fingerprint: tuple) -> tuple[gpd.GeoDataFrame, str | N
         return gpd.GeoDataFrame({"iso3": [], "name": []}, geometry=[], crs=4326), str(error)
 
 
-def _basemap_key() -> tuple[str, tuple]:
+def _basemap_key() -> tuple[str, str]:
     folder = data_dir()
     return str(folder), _fingerprint(folder)
 
@@ -111,8 +114,8 @@ def basemap_problem() -> str | None:
     return _basemap(*_basemap_key())[1]
 
 
-@st.cache_resource
-def _outlines(folder: str, fingerprint: tuple) -> dict:
+@st.cache_resource(show_spinner=False)
+def _outlines(folder: str, fingerprint: str) -> dict:
     return outlines_by_iso3(_basemap(folder, fingerprint)[0])
 
 
@@ -120,8 +123,8 @@ def outlines() -> dict:
     return _outlines(*_basemap_key())
 
 
-@st.cache_resource
-def _base_layers(folder: str, fingerprint: tuple, view: str) -> BaseLayers:
+@st.cache_resource(show_spinner=False)
+def _base_layers(folder: str, fingerprint: str, view: str) -> BaseLayers:
     return serve_base_layers(
         prepare_base_layers(_basemap(folder, fingerprint)[0], view), STATIC_DIR / "outlines", STATIC_URL + "/outlines"
     )
@@ -133,8 +136,8 @@ def base_layers(view: str) -> BaseLayers:
     return _base_layers(*_basemap_key(), view)
 
 
-@st.cache_resource
-def _map_frame(folder: str, fingerprint: tuple, view: str) -> list[list[float]]:
+@st.cache_resource(show_spinner=False)
+def _map_frame(folder: str, fingerprint: str, view: str) -> list[list[float]]:
     return frame_bounds(placed_frame(_dataset(folder, fingerprint)), view, _outlines(folder, fingerprint))
 
 
@@ -150,8 +153,8 @@ def map_frame(view: str) -> list[list[float]]:
 SHARED_STEPS = 512  # distinct (date, since, view) combinations kept; the bundled data has ~30 dates
 
 
-@st.cache_resource(max_entries=SHARED_STEPS)
-def _shown_view(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None):
+@st.cache_resource(max_entries=SHARED_STEPS, show_spinner=False)
+def _shown_view(folder: str, fingerprint: str, as_of: dt.date, since: dt.date | None):
     return view_as_of(_dataset(folder, fingerprint), as_of, since)
 
 
@@ -161,8 +164,8 @@ def shown_view(as_of: dt.date, since: dt.date | None):
     return _shown_view(str(folder), _fingerprint(folder), as_of, since)
 
 
-@st.cache_resource(max_entries=8)
-def _map_base(folder: str, fingerprint: tuple, view: str) -> MapBase:
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _map_base(folder: str, fingerprint: str, view: str) -> MapBase:
     fmap = build_base_map(
         _basemap(folder, fingerprint)[0], None, view=view, assets=MAP_ASSETS, layers=_base_layers(folder, fingerprint, view),
         bounds=_map_frame(folder, fingerprint, view),
@@ -175,8 +178,8 @@ def map_base(view: str) -> MapBase:
     return _map_base(*_basemap_key(), view)
 
 
-@st.cache_resource(max_entries=SHARED_STEPS)
-def _map_layer(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None, view: str) -> str:
+@st.cache_resource(max_entries=SHARED_STEPS, show_spinner=False)
+def _map_layer(folder: str, fingerprint: str, as_of: dt.date, since: dt.date | None, view: str) -> str:
     shown = _shown_view(folder, fingerprint, as_of, since)
     return prepare_layer(build_record_layer(shown, _outlines(folder, fingerprint), view=view))
 
@@ -186,8 +189,8 @@ def map_layer(as_of: dt.date, since: dt.date | None, view: str) -> str:
     return _map_layer(*_basemap_key(), as_of, since, view)
 
 
-@st.cache_resource(max_entries=SHARED_STEPS)
-def _record_list_html(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None, limit: int) -> str:
+@st.cache_resource(max_entries=SHARED_STEPS, show_spinner=False)
+def _record_list_html(folder: str, fingerprint: str, as_of: dt.date, since: dt.date | None, limit: int) -> str:
     return record_cards_html(_shown_view(folder, fingerprint, as_of, since).tail(limit))
 
 
@@ -197,8 +200,8 @@ def record_list_html(as_of: dt.date, since: dt.date | None, limit: int) -> str:
     return _record_list_html(str(folder), _fingerprint(folder), as_of, since, limit)
 
 
-@st.cache_resource(max_entries=SHARED_STEPS)
-def _timeline_html(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None, start: dt.date,
+@st.cache_resource(max_entries=SHARED_STEPS, show_spinner=False)
+def _timeline_html(folder: str, fingerprint: str, as_of: dt.date, since: dt.date | None, start: dt.date,
                    end: dt.date) -> str:  # fmt: skip
     svg = make_timeline_html(_shown_view(folder, fingerprint, as_of, since), start=start, end=end, as_of=as_of)
     # st.html keeps HTML only (its sanitiser drops SVG): the page puts the timeline in with a one-line
@@ -216,8 +219,8 @@ def timeline_html(as_of: dt.date, since: dt.date | None, start: dt.date, end: dt
     return _timeline_html(str(folder), _fingerprint(folder), as_of, since, start, end)
 
 
-@st.cache_resource(max_entries=SHARED_STEPS)
-def _event_table(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None, filters: tuple,
+@st.cache_resource(max_entries=SHARED_STEPS, show_spinner=False)
+def _event_table(folder: str, fingerprint: str, as_of: dt.date, since: dt.date | None, filters: tuple,
                  by: str, descending: bool) -> tuple[str, int]:  # fmt: skip
     countries, kinds, statuses = filters
     view = _shown_view(folder, fingerprint, as_of, since)
@@ -232,8 +235,8 @@ def event_table(as_of: dt.date, since: dt.date | None, filters: tuple, by: str, 
     return _event_table(str(folder), _fingerprint(folder), as_of, since, filters, by, descending)
 
 
-@st.cache_resource(max_entries=8)
-def _table_options(folder: str, fingerprint: tuple, last: dt.date) -> dict[str, dict[str, str]]:
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _table_options(folder: str, fingerprint: str, last: dt.date) -> dict[str, dict[str, str]]:
     return table_options(_shown_view(folder, fingerprint, last, None))
 
 
@@ -243,8 +246,8 @@ def event_table_options(last: dt.date) -> dict[str, dict[str, str]]:
     return _table_options(str(folder), _fingerprint(folder), last)
 
 
-@st.cache_resource(max_entries=SHARED_STEPS)
-def _contributions(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None) -> Contributions:
+@st.cache_resource(max_entries=SHARED_STEPS, show_spinner=False)
+def _contributions(folder: str, fingerprint: str, as_of: dt.date, since: dt.date | None) -> Contributions:
     return contributions(_shown_view(folder, fingerprint, as_of, since))
 
 
@@ -254,8 +257,8 @@ def shown_contributions(as_of: dt.date, since: dt.date | None) -> Contributions:
     return _contributions(str(folder), _fingerprint(folder), as_of, since)
 
 
-@st.cache_resource(max_entries=SHARED_STEPS)
-def _cited_sources(folder: str, fingerprint: tuple, as_of: dt.date, since: dt.date | None) -> pd.DataFrame:
+@st.cache_resource(max_entries=SHARED_STEPS, show_spinner=False)
+def _cited_sources(folder: str, fingerprint: str, as_of: dt.date, since: dt.date | None) -> pd.DataFrame:
     shown = _shown_view(folder, fingerprint, as_of, since)
     cited = {source for value in shown["sources"] for source in value.split(";")}
     sources = _dataset(folder, fingerprint).sources
@@ -268,12 +271,18 @@ def cited_sources(as_of: dt.date, since: dt.date | None) -> pd.DataFrame:
     return _cited_sources(str(folder), _fingerprint(folder), as_of, since)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _stops(folder: str, fingerprint: str, span: tuple[dt.date, dt.date]):
+    return load_stops(Path(folder) / STOPS_PATH.name, span)
+
+
 def stops(span: tuple[dt.date, dt.date]):
-    path = data_dir() / STOPS_PATH.name
-    return load_stops(path, span)
+    """The briefing stops and the problems of the bad ones, read once per change of the data files."""
+    folder = data_dir()
+    return _stops(str(folder), _fingerprint(folder), span)
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def install_leaflet() -> Path:
     """Copy Leaflet from the xstatic-leaflet package into the folder Streamlit serves as /app/static."""
     from xstatic.pkg import leaflet
