@@ -208,9 +208,17 @@ class Dashboard:
             "[data-testid=stExpander] details", has=self.page.locator("summary", has_text=label)
         )
         if section.get_attribute("open") is None:
+            focused = self.page.evaluate_handle("() => document.activeElement")
             section.locator("summary").click()
+            section.locator(content).first.wait_for(state="visible", timeout=WAIT_MS)
+            # The focus goes back where it was (a presenter's slider), as a reader would put it back.
+            self.page.evaluate("(node) => node && node.isConnected && node.focus({preventScroll: true})", focused)
         section.locator(content).first.wait_for(state="visible", timeout=WAIT_MS)
         self.wait_idle()
+
+    def scroll_to_top(self) -> None:
+        """Back to the first screen (map, controls and totals), as a reader does after reading below."""
+        self.page.evaluate("() => { document.querySelector('[data-testid=stMain]').scrollTop = 0; }")
 
     def listed_records(self) -> dict[str, str]:
         """record_id -> the visible text of its card in the list (the section opened if closed)."""

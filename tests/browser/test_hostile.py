@@ -81,6 +81,7 @@ def test_hostile_text_is_shown_literally_and_never_runs(hostile, hostile_server,
     state = board.wait_for_map(expected)
     assert state.records() == expected.map_records(), "the map should still draw every record"
 
+    listed = board.listed_records()  # opens the record cards, where the quotes are
     text = board.main_text()
     missing = [payload for payload in PAYLOADS if payload not in text]
     assert not missing, f"payloads not shown literally on the page: {missing}"
@@ -91,10 +92,10 @@ def test_hostile_text_is_shown_literally_and_never_runs(hostile, hostile_server,
     by_id = records.records.set_index("record_id")
     for record_id in made.record_ids:
         assert by_id.loc[record_id, "title"] in text, f"the title of {record_id} should show as typed"
-    listed = board.listed_records()
     assert " ".join(QUOTE.split()) in " ".join(listed["hostile-meeting"].split())
     assert PLACE_NAME in listed["hostile-meeting"]
 
+    board.scroll_to_top()
     frame = board.map_frame()
     marker = frame.locator(".asm-marker[data-record-id='hostile-meeting']")
     marker.hover()
