@@ -284,8 +284,24 @@ def reference_server(data_dir: Path, log_dir: Path):
             yield server
 
 
-def run_session(browser, server, plan: Plan, view_name: str = "mercator") -> Session:
-    """One page on a freshly started server: cold start, zoom in, step through every key date."""
+OPENABLE = {  # what a reader can open, made only while open (dashboard/app.py): how to open it, what then shows
+    "events": ('[role="tab"]:has-text("Events")', ".asm-events-box tr[data-record-id]"),
+    "sources": ('[data-testid=stExpander] summary:has-text("Sources behind this view")', "[data-testid=stExpander] [data-testid=stTable]"),
+    "cards": ('[data-testid=stExpander] summary:has-text("The records in full")', "article.asm-card"),
+}  # fmt: skip
+
+
+def open_parts(page, parts: list[str]) -> None:
+    """Open the Events tab and the sections named, each made by its own rerun, before the steps."""
+    for part in parts:
+        control, shown = OPENABLE[part]
+        page.locator(control).first.click()
+        page.locator(shown).first.wait_for(state="attached", timeout=COLD_TIMEOUT_MS)
+        page.wait_for_function(IDLE, timeout=STEP_TIMEOUT_MS, polling=50)
+
+
+def run_session(browser, server, plan: Plan, view_name: str = "mercator", opened: list[str] = ()) -> Session:
+    """One page on a freshly started server: cold start, open what is asked, zoom in, step through every key date."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
@@ -305,6 +321,7 @@ def run_session(browser, server, plan: Plan, view_name: str = "mercator") -> Ses
         cold = time.perf_counter() - server.started_at
         session = Session(cold_start_s=cold)
         page.wait_for_function("() => window.__asmBench.mapFrame().contentWindow.asmMap !== undefined")
+        open_parts(page, list(opened))
         page.wait_for_timeout(500)  # let the first framing (fitBounds after resizes) settle
         page.evaluate(
             """() => new Promise((resolve) => {
@@ -467,6 +484,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--view", default="mercator", choices=["mercator", "polar"], help="map projection (dashboard only)"
     )
+    parser.add_argument(
+        "--open", default="", help="dashboard only, comma-separated: events (the tab), sources, cards (the sections)"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS_DIR, help="folder for the JSON results")
     return parser.parse_args(argv)
 
@@ -475,6 +495,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sizes = [size.strip() for size in args.sizes.split(",") if size.strip()]
     apps = ([] if args.no_product else ["dashboard"]) + (["reference"] if args.reference else [])
+    opened = [part.strip() for part in args.open.split(",") if part.strip()]
+    unknown = sorted(set(opened) - set(OPENABLE))
+    if unknown:
+        raise SystemExit(f"--open: unknown {', '.join(unknown)}; choose from {', '.join(OPENABLE)}")
     span = date_span(load_dataset())
     summaries, raw = [], []
     started = dt.datetime.now().astimezone()
@@ -499,7 +523,11 @@ def main(argv: list[str] | None = None) -> int:
                         else streamlit_server(data_dir=None if size == "bundled" else data_dir, log_dir=log_dir)
                     )
                     with server_cm as server:
-                        session = run_session(browser, server, plan, "mercator" if app == "reference" else args.view)
+                        session = (
+                            run_session(browser, server, plan)
+                            if app == "reference"
+                            else run_session(browser, server, plan, args.view, opened)
+                        )
                     sessions.append(session)
                     changing = [s.ms for s in session.steps if s.map_changes]
                     print(
@@ -526,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
                             "chromium": browser_version},
                 "seed": args.seed,
                 "view": args.view,
+                "opened": opened,
                 "summaries": summaries,
                 "sessions": raw,
             },

@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `geo` and `da
 
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
+from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: E402
 
 from dashboard import support  # noqa: E402
 from dashboard.downloads import keep_downloads_through_reruns  # noqa: E402
@@ -148,17 +149,24 @@ def initialise_from_url(days: list[dt.date], default: dt.date) -> list[str]:
     """On a session's first run, and after the browser's Back or Forward, take date, view, since and
     layout from the URL; return notices for bad values.
 
-    Back or Forward is a run in which the address differs from the one this page last wrote while no
-    control has changed the view since. A run started by a control (a step, the slider, a stop) can
-    carry an address the browser has not yet updated (a fast presenter clicks before the previous run
-    has written it): the control wins, or fast steps would bounce back.
+    Back or Forward is a run Streamlit marks as history navigation, or (when it does not) one in which
+    the address differs from the one this page last wrote while no control has changed the view since.
+    A run started by a control (a step, the slider, a stop) can carry an address the browser has not
+    yet updated (a fast presenter clicks before the previous run has written it): the control wins, or
+    fast steps would bounce back.
 
     Every notice is Markdown in which the link's own text is a code span (`quote_link_value`)."""
     notices: list[str] = []
     params = st.query_params
     written = st.session_state.get("url_written")
-    if "as_of" in st.session_state and (
-        written is None or params.to_dict() == written or url_params(**shown_state()) != written
+    # Back or Forward: Streamlit says so. The browser's widget values can then be older than the address
+    # (a step still arriving when the presenter went back): the address wins, and setting the values
+    # here sends them to the browser too.
+    history = bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
+    if (
+        "as_of" in st.session_state
+        and not history
+        and (written is None or params.to_dict() == written or url_params(**shown_state()) != written)
     ):
         return notices
     chosen, notice = parse_query_date(params.get("date"), days)

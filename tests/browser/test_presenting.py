@@ -105,11 +105,8 @@ def test_the_map_height_follows_the_window(app_server, open_page):
     watch.assert_no_faults()
 
 
-# At 1920x1080 in the presentation layout this journey failed about 1 run in 5 (the second Back landed
-# on the date after Home instead of the End date before it): a known intermittent history bug, filed
-# for its own fix, so it runs at the laptop size only until then.
 @pytest.mark.parametrize("layout", LAYOUTS)
-@pytest.mark.parametrize("viewport", [pytest.param(LAPTOP, id="1366x768")])
+@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_clicker_keys_step_from_the_page_and_back_and_forward_restore_the_view(
     app_server, open_page, dataset, days, viewport, layout, screenshots
 ):
