@@ -378,13 +378,17 @@ def render_events(view: pd.DataFrame, as_of: dt.date, since: dt.date | None, las
     options = support.event_table_options(last)
     head = st.columns([3, 2], vertical_alignment="center")
     head[0].caption(f"{len(view)} events. Select a row to show it on the map, or a symbol on the map to find its row.")
-    with head[1].popover("Filter and sort", width="stretch"):
-        filters = tuple(
-            tuple(st.multiselect(label, list(options[name]), format_func=options[name].get, key=f"filter_{name}"))
-            for name, label in (("countries", "Country"), ("kinds", "Kind"), ("statuses", "Status"))
-        )
-        by = st.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key="sort_by")
-        descending = st.toggle("Newest / last first", key="sort_descending")
+    # The filters are made only while their popover is open; the choices, kept in the session, apply either way.
+    chooser = head[1].popover("Filter and sort", width="stretch", key="filters_open", on_change="rerun")
+    if chooser.open:
+        with chooser:
+            for name, label in (("countries", "Country"), ("kinds", "Kind"), ("statuses", "Status")):
+                st.multiselect(label, list(options[name]), format_func=options[name].get, key=f"filter_{name}")
+            st.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key="sort_by")
+            st.toggle("Newest / last first", key="sort_descending")
+    filters = tuple(tuple(st.session_state.get(f"filter_{name}", ())) for name in ("countries", "kinds", "statuses"))
+    by = st.session_state.get("sort_by", next(iter(SORTS)))
+    descending = bool(st.session_state.get("sort_descending", False))
     table, count = support.event_table(as_of, since, filters, by, descending)
     if count < len(view):
         st.caption(f"{count} of {len(view)} events match the filters (the map still shows all).")

@@ -98,7 +98,9 @@ def event_table_ids(app: AppTest) -> list[str]:
 
 
 def open_events(app: AppTest) -> AppTest:
+    """The Events tab and its filter popover open (each made only while open)."""
     app.session_state["panel_tab"] = "Events"
+    app.session_state["filters_open"] = True
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
