@@ -392,7 +392,7 @@ def render_events(view: pd.DataFrame, as_of: dt.date, since: dt.date | None, las
     table, count = support.event_table(as_of, since, filters, by, descending)
     if count < len(view):
         st.caption(f"{count} of {len(view)} events match the filters (the map still shows all).")
-    st.html(f'<div class="asm-events-box">{table}</div>')
+    st.html(support.inserted_html("asm-events-box", table), unsafe_allow_javascript=True)
 
 
 def render_sources(as_of: dt.date, since: dt.date | None) -> None:

@@ -204,12 +204,17 @@ def record_list_html(as_of: dt.date, since: dt.date | None, limit: int) -> str:
 def _timeline_html(folder: str, fingerprint: str, as_of: dt.date, since: dt.date | None, start: dt.date,
                    end: dt.date) -> str:  # fmt: skip
     svg = make_timeline_html(_shown_view(folder, fingerprint, as_of, since), start=start, end=end, as_of=as_of)
-    # st.html keeps HTML only (its sanitiser drops SVG): the page puts the timeline in with a one-line
-    # script instead. The markup is geo.timeline's own, every record text in it escaped there, and
-    # htmlsafe_json_dumps writes it as a JavaScript string that cannot close the script element.
+    return inserted_html("asm-timeline-slot", svg)  # st.html's sanitiser would drop the SVG
+
+
+def inserted_html(css_class: str, markup: str) -> str:
+    """Markup made by `geo` (every record text in it escaped there) put into an empty box by a one-line
+    script, for `st.html(..., unsafe_allow_javascript=True)`: st.html's sanitiser drops SVG, and re-parses
+    a large table on every step. htmlsafe_json_dumps writes the markup as a JavaScript string that cannot
+    close the script element."""
     return (
-        '<div class="asm-timeline-slot"></div><script>'
-        f"document.currentScript.previousElementSibling.innerHTML = {htmlsafe_json_dumps(svg)};</script>"
+        f'<div class="{css_class}"></div><script>'
+        f"document.currentScript.previousElementSibling.innerHTML = {htmlsafe_json_dumps(markup)};</script>"
     )
 
 

@@ -4,6 +4,7 @@ The app runs on the fixed picture of tests/support/situation.py (ASM_DATA_DIR), 
 stops and changes are known; the bundled data grows and is tested through `geo` in test_app.py.
 """
 
+import json
 import re
 
 import pytest
@@ -89,7 +90,13 @@ def test_a_fast_step_wins_over_an_address_the_browser_has_not_updated_yet():
 
 
 def event_boxes(app: AppTest) -> list[str]:
-    return [h.proto.body for h in app.get("html") if h.proto.body.startswith('<div class="asm-events-box">')]
+    """The event tables on the page: the markup each block's script puts in its box."""
+    found = []
+    for block in app.get("html"):
+        if block.proto.body.startswith('<div class="asm-events-box"></div><script>'):
+            (literal,) = re.findall(r"innerHTML = (.*);</script>$", block.proto.body, flags=re.S)
+            found.append(json.loads(literal))
+    return found
 
 
 def event_table_ids(app: AppTest) -> list[str]:

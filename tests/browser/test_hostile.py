@@ -82,6 +82,11 @@ def test_hostile_text_is_shown_literally_and_never_runs(hostile, hostile_server,
     assert state.records() == expected.map_records(), "the map should still draw every record"
 
     listed = board.listed_records()  # opens the record cards, where the quotes are
+    page.get_by_role("tab", name="Events").click()  # and the event table, put in by a script of the page
+    table = page.locator(".asm-events-box tr[data-record-id='hostile-meeting']")
+    table.wait_for(state="attached")
+    by_id = records.records.set_index("record_id")
+    assert by_id.loc["hostile-meeting", "title"] in table.text_content(), "the event table shows the title as typed"
     text = board.main_text()
     missing = [payload for payload in PAYLOADS if payload not in text]
     assert not missing, f"payloads not shown literally on the page: {missing}"
