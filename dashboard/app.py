@@ -48,6 +48,7 @@ DOWNLOADS = (  # format, button, file suffix, media type
     ("gpkg", "GeoPackage", "gpkg", "application/geopackage+sqlite3"),
     ("sources", "Sources (CSV)", "csv", "text/csv"),
 )
+EAGER_DOWNLOADS = ("csv", "sources")
 PLAY_PACES = {"1 s": 1.0, "2 s": 2.0, "4 s": 4.0}
 # Record cards below the map: thousands of them stall the browser (benchmarks/README.md, ## Performance).
 RECORD_CARDS_MAX = 100
@@ -581,12 +582,14 @@ def main() -> None:
             if fmt == "sources"
             else f"arctic-situation_{stamp}.{suffix}"
         )
-        # Made only when clicked (Streamlit runs the callable then), not on every step.
+        # The small text files are made with the page (once per date, shared); the others only when clicked
+        # (Streamlit runs the callable then). With all six made on click, one of six clicked at once was lost
+        # in 2 of 4 runs of tests/browser/test_downloads.py at 1920x1080.
+        data = support.extract_bytes(as_of, since, fmt) if fmt in EAGER_DOWNLOADS else partial(make, fmt=fmt)
         # on_click="ignore": no rerun, which would drop the deferred files of the other buttons mid-click.
         column.download_button(
-            label, data=partial(make, fmt=fmt), file_name=name, mime=mime, key=f"download-{fmt}", width="stretch",
-            on_click="ignore",
-        )  # fmt: skip
+            label, data=data, file_name=name, mime=mime, key=f"download-{fmt}", width="stretch", on_click="ignore"
+        )
     briefing_inputs = (dataset, support.basemap(), as_of, view_name, since)
     briefing_options = {"data_dir": support.data_dir(), "problems": dataset.problems}
     downloads[-1].download_button(  # the page is made only when clicked (Streamlit runs the callable then)

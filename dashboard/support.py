@@ -23,6 +23,7 @@ from geo.asof import Contributions, contributions, placed_frame, view_as_of
 from geo.basemap import BasemapError, load_basemap
 from geo.chronology import event_table_html, filter_view, sort_view, table_options
 from geo.display import record_cards_html
+from geo.extract import ExtractRequest, render_extract
 from geo.features import build_record_layer
 from geo.geometry import outlines_by_iso3
 from geo.leaflet import LOCAL_ASSETS, BaseLayers, MapAssets, build_base_map, prepare_base_layers, serve_base_layers
@@ -274,6 +275,20 @@ def cited_sources(as_of: dt.date, since: dt.date | None) -> pd.DataFrame:
     """The sources behind the view of the date, in publication order, shared."""
     folder = data_dir()
     return _cited_sources(str(folder), _fingerprint(folder), as_of, since)
+
+
+@st.cache_resource(max_entries=SHARED_STEPS, show_spinner=False)
+def _extract_bytes(folder: str, fingerprint: str, as_of: dt.date, since: dt.date | None, fmt: str) -> bytes:
+    return render_extract(
+        _shown_view(folder, fingerprint, as_of, since), fmt, ExtractRequest(as_of, since), outlines={},
+        sources=_dataset(folder, fingerprint).sources, version=_data_version(folder, fingerprint),
+    )  # fmt: skip
+
+
+def extract_bytes(as_of: dt.date, since: dt.date | None, fmt: str) -> bytes:
+    """A text extract (CSV, sources) of the date, made once and shared (it holds no generation time)."""
+    folder = data_dir()
+    return _extract_bytes(str(folder), _fingerprint(folder), as_of, since, fmt)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
