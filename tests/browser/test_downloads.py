@@ -70,13 +70,15 @@ class Downloads:
         """The first `count` downloads once they are all in, or fail saying which never came and
         what the page showed instead (a lost download must at least leave a message)."""
         deadline = time.monotonic() + ARRIVAL_S
+        messages = self.page.locator("[data-testid=stDownloadButtonError], [data-testid=stAlertContainer]")
+        seen: list[str] = []  # a button's error shows for 5 s only: read it while waiting
         while len(self.started) < count and time.monotonic() < deadline:
             self.page.wait_for_timeout(200)
+            seen += [text for text in messages.all_inner_texts() if text not in seen]
         arrived = sorted(download.suggested_filename for download in self.started)
-        messages = self.page.locator("[data-testid=stDownloadButtonError], [data-testid=stAlertContainer]")
         assert len(self.started) >= count, (
             f"{count - len(self.started)} of {count} download(s) never arrived (clicked: {clicked}; arrived: "
-            f"{arrived}); messages on the page: {messages.all_inner_texts()}"
+            f"{arrived}); messages on the page while waiting: {seen}"
         )
         return self.started[:count]
 
