@@ -583,8 +583,7 @@ def main() -> None:
             else f"arctic-situation_{stamp}.{suffix}"
         )
         # The small text files are made with the page (once per date, shared); the others only when clicked
-        # (Streamlit runs the callable then). With all six made on click, one of six clicked at once was lost
-        # in 2 of 4 runs of tests/browser/test_downloads.py at 1920x1080.
+        # (Streamlit runs the callable then).
         data = support.extract_bytes(as_of, since, fmt) if fmt in EAGER_DOWNLOADS else partial(make, fmt=fmt)
         # on_click="ignore": no rerun, which would drop the deferred files of the other buttons mid-click.
         column.download_button(
