@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import namedtuple
 
 import folium
 import geopandas as gpd
@@ -25,8 +24,8 @@ from geo.asof import (
     PRESENCE_UNDER_WAY,
     country_name,
 )  # fmt: skip
-from geo.display import KIND_COLOURS, NOT_STATED, display_properties
-from geo.geometry import great_circle
+from geo.display import KIND_COLOURS, NOT_STATED, display_properties, view_rows
+from geo.geometry import great_circle, is_routed
 from geo.leaflet import RecordGeoJson
 from geo.projection import framed_parts, from_web_mercator, project, project_points, to_web_mercator
 
@@ -143,11 +142,6 @@ def separate_routes(lines: list, view: str) -> list:
     return out
 
 
-def is_routed(records: pd.DataFrame) -> pd.Series:
-    """The deployments drawn as a route: those with a departure place (as `geometry.deployment_routes`)."""
-    return (records["kind"] == "deployment") & records["origin_lat"].notna() & records["lat"].notna()
-
-
 @functools.lru_cache(maxsize=2048)
 def drawn_routes(ends: tuple[tuple[float, float, float, float], ...], view: str) -> tuple[dict | None, ...]:
     """The GeoJSON lines of routes given by (origin lon, origin lat, lon, lat), in order: great circles in
@@ -230,14 +224,8 @@ DISPLAY_COLUMNS = [  # what display_properties reads, and what record_geometries
 
 
 def display_rows(frame: pd.DataFrame) -> list:
-    """The rows of `frame` as named tuples of DISPLAY_COLUMNS.
-
-    Column lists zipped together: ~10x faster than `itertuples` on the wide records frame (pandas
-    iterates every string column element by element there), which counts at 10,000 records.
-    """
-    columns = [column for column in DISPLAY_COLUMNS if column in frame.columns]
-    row = namedtuple("Row", columns)
-    return [row(*values) for values in zip(*(frame[column].tolist() for column in columns))]
+    """The rows of `frame` as named tuples of DISPLAY_COLUMNS (`geo.display.view_rows` of those columns)."""
+    return view_rows(frame[[column for column in DISPLAY_COLUMNS if column in frame.columns]])
 
 
 def _missing(value) -> bool:

@@ -36,8 +36,13 @@ def great_circle(lon1: float, lat1: float, lon2: float, lat2: float, segments: i
     return LineString([(lon1, lat1), *inner, (lon2, lat2)])
 
 
+def is_routed(records: pd.DataFrame) -> pd.Series:
+    """The deployments drawn as a route: those with a departure place and a place."""
+    return (records["kind"] == "deployment") & records["origin_lat"].notna() & records["lat"].notna()
+
+
 def deployment_routes(records: pd.DataFrame) -> gpd.GeoDataFrame:
     """One schematic great-circle line per deployment that has a departure place."""
-    routes = records[(records["kind"] == "deployment") & records["origin_lat"].notna() & records["lat"].notna()]
+    routes = records[is_routed(records)]
     lines = [great_circle(r.origin_lon, r.origin_lat, r.lon, r.lat) for r in routes.itertuples()]
     return gpd.GeoDataFrame(routes.copy(), geometry=lines, crs=WGS84)
