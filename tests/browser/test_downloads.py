@@ -41,6 +41,7 @@ BUTTONS = {
     "Briefing snapshot (HTML)": r"arctic-briefing_(\d{4}-\d{2}-\d{2})\.html",
 }
 DEFERRED = ("Excel (XLSX)", "GeoJSON", "GeoPackage", "Briefing snapshot (HTML)")  # made when clicked
+CHROMIUM_DOWNLOADS_WINDOW_S = 1.1  # Chromium starts at most 10 downloads per second from a page (Downloads.clear)
 ARRIVAL_S = 120  # the GeoPackage and the snapshot take seconds each on a slow machine
 CLICK_ALL_JS = """
 (labels) => labels.forEach((label) => {
@@ -64,7 +65,29 @@ class Downloads:
     def __init__(self, page):
         self.page = page
         self.started: list = []
-        page.on("download", lambda download: self.started.append(download))
+        self.first_at: float | None = None  # when the first download since `clear()` was reported
+        page.on("download", self.on_download)
+
+    def on_download(self, download) -> None:
+        if not self.started:
+            self.first_at = time.monotonic()
+        self.started.append(download)
+
+    def clear(self) -> None:
+        """Forget the downloads so far, once Chromium would start ten more.
+
+        Chromium starts at most ten downloads a second from a page and drops the others without a
+        word: no download, no request, no console message (measured with plain anchors, no
+        Streamlit: 14 clicked in one task, 10 arrive; one every 50 ms, the 11th to 19th are dropped
+        and the 20th, a second after the first, arrives). Two rounds of six clicks inside one second
+        lost the 11th file, the one that happened to come then (the GeoPackage, at 1920x1080 on a
+        warm server), which no user clicking a button at a time can reach. So a new round waits
+        until a second has passed since the last round's first download began.
+        """
+        if self.first_at is not None:
+            self.page.wait_for_timeout(max(0.0, self.first_at + CHROMIUM_DOWNLOADS_WINDOW_S - time.monotonic()) * 1000)
+        self.started.clear()
+        self.first_at = None
 
     def wait_for(self, count: int, clicked: list[str]) -> list:
         """The first `count` downloads once they are all in, or fail saying which never came and
@@ -131,17 +154,8 @@ def version():
     return str(data_version(DATA_DIR))
 
 
-# At 1920x1080, after other browser tests on the same server (the full suite; cartography then downloads
-# reproduces it, this file alone does not), the GeoPackage of six downloads clicked at once never arrived,
-# with nothing in the server log: an open defect (issue 9's closing note), not understood yet. Non-strict:
-# the test still runs there and reports whether it passed.
-KNOWN_LOST_GPKG = pytest.mark.xfail(reason="GeoPackage lost after other tests at 1920x1080: open defect", strict=False)
-
-
 @pytest.mark.parametrize("layout", [pytest.param({}, id="normal"), pytest.param({"present": "1"}, id="presentation")])
-@pytest.mark.parametrize(
-    "viewport", [pytest.param(LAPTOP, id="1366x768"), pytest.param(FULL_HD, id="1920x1080", marks=KNOWN_LOST_GPKG)]
-)
+@pytest.mark.parametrize("viewport", [pytest.param(LAPTOP, id="1366x768"), pytest.param(FULL_HD, id="1920x1080")])
 def test_every_download_arrives_when_all_are_clicked_at_once(
     app_server, open_page, situation, outlines, version, viewport, layout, tmp_path
 ):
@@ -155,7 +169,7 @@ def test_every_download_arrives_when_all_are_clicked_at_once(
     assert sorted(check_complete(d, situation, outlines, version, tmp_path) for d in got) == sorted(labels)
 
     # And once more with real clicks, one right after the other.
-    downloads.started.clear()
+    downloads.clear()
     for label in labels:
         page.get_by_role("button", name=label, exact=True).click(timeout=WAIT_MS)
     got = downloads.wait_for(len(labels), labels)
