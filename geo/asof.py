@@ -155,7 +155,9 @@ def _resolve(record: dict, claims: list, places: dict, as_of: dt.date) -> dict:
         presence = (PRESENCE_LEFT if left else PRESENCE_THERE if arrived
                     else PRESENCE_UNDER_WAY if dispatched else PRESENCE_ANNOUNCED)  # fmt: skip
     placed = _first(arrived + dating + claims if is_presence else dating + claims, "place_id")
-    origin = _first(claims, "origin_place_id")
+    # A departure from the place itself is a leg inside it, not a route to it (a claim of the Danish
+    # plane that landed at Nuuk before flying on): the next claim's departure place counts instead.
+    origin = _first([c for c in claims if not placed or c.origin_place_id != placed.place_id], "origin_place_id")
     announced = _first([c for c in claims if c.personnel_basis == "announced"], "personnel")
     deployed = _first([c for c in claims if c.personnel_basis == "deployed"], "personnel")
     note = _first(claims, "personnel_note")

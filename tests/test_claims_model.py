@@ -203,6 +203,17 @@ def test_unstated_number_stays_unknown(tmp_path):
     )
 
 
+def test_a_departure_from_the_place_itself_is_not_the_route(tmp_path):
+    """A best-graded claim of a leg that starts where the team is (here a hop from Nuuk, the place its
+    arrival gives) does not make a route from Nuuk to Nuuk: the next claim's departure place counts."""
+    leg = ["c10", "dep-deu", "ministry", "1", "arrived", "2026-01-16", "", "day", "", "", "nuuk", "", "", "", "flew on from Nuuk", ""]  # fmt: skip
+    dataset = load_dataset(make_situation(tmp_path, [*CLAIMS, leg]))
+    assert dataset.problems == []
+    dep = as_of_view(dataset, day("2026-01-16")).set_index("record_id").loc["dep-deu"]
+    assert (dep.place_id, dep.origin_place_id) == ("nuuk", "aalborg")
+    assert (dep.origin_lat, dep.origin_lon) == (57.09, 9.85)
+
+
 def test_extract_of_the_18th_matches_the_hand_checked_file(situation, tmp_path):
     data = make_situation(tmp_path)
     out = tmp_path / "extract.csv"
