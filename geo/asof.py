@@ -126,7 +126,7 @@ def _conflicts(claims: list) -> str:
 
 VIEW_COLUMNS = [
     "record_id", "kind", "title", "summary", "date", "date_latest", "date_precision", "date_end",
-    "reported_on", "status_reported", "status", "presence", "place_id", "place", "lat", "lon",
+    "date_end_latest", "date_status", "reported_on", "status_reported", "status", "presence", "place_id", "place", "lat", "lon",
     "geo_precision", "outline_iso3", "country_iso3", "actor_iso3", "participants", "personnel",
     "personnel_announced", "personnel_deployed", "personnel_note", "purpose", "origin_place_id", "origin_place",
     "origin_lat", "origin_lon", "source", "source_quote", "sources", "source_count", "reliability",
@@ -167,12 +167,15 @@ def _resolve(record: dict, claims: list, places: dict, as_of: dt.date) -> dict:
     personnel_announced = announced.personnel if announced else pd.NA
     personnel_deployed = deployed.personnel if deployed else pd.NA
     date_end = left[0].date if left else when.date_end
+    date_end_latest = left[0].date_latest if left else None  # a departure known only as a range
     return {
         **record,
         "date": when.date,
         "date_latest": when.date_latest,
         "date_precision": when.date_precision,
         "date_end": date_end,
+        "date_end_latest": date_end_latest,
+        "date_status": when.status,  # the status of the claims that date the record (arrived dates a presence)
         "reported_on": min(c.known_from for c in claims),
         "status_reported": status_reported,
         "status": status_as_of(status_reported, when.date, when.date_latest, as_of),

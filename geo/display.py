@@ -126,8 +126,9 @@ class RecordText:
     """What every surface says about one record, worked out once (`record_text`).
 
     The day fields are what the timeline draws: `first_day`..`last_day` is the day, or the range
-    inside which the unstated day lies; `end_day` is a departure or the end of an event that lasted;
-    `is_present` marks a contingent still on the ground (its window runs on to the as-of date).
+    inside which the unstated day lies; `end_day` is a departure or the end of an event that lasted,
+    and `end_latest_day` the last day of a departure known only as a range (None when its day is
+    stated); `is_present` marks a contingent still on the ground (its window runs on to the as-of date).
     """
 
     record_id: str
@@ -141,6 +142,7 @@ class RecordText:
     first_day: dt.date | None
     last_day: dt.date | None
     end_day: dt.date | None
+    end_latest_day: dt.date | None
     is_present: bool
     where: str  # the place, 'not stated', or with the territory-level note
     who: str  # actor country names, ', '-separated; '' when the record names none
@@ -162,7 +164,7 @@ class RecordText:
     change: str
 
 
-def _when(row, first, latest, end) -> tuple[str, str, bool]:
+def _when(row, first, latest, end, end_latest=None) -> tuple[str, str, bool]:
     """(when, when_short, is_present) of a record; see RecordText."""
     if first is None:
         return NOT_STATED, NOT_STATED, False
@@ -175,10 +177,16 @@ def _when(row, first, latest, end) -> tuple[str, str, bool]:
         # Only an `arrived` claim dates an arrival; a contingent reported only as announced or
         # dispatched and then as left is dated by that earlier report, so it reads "from".
         verb = "arrived" if _text(getattr(row, "date_status", "")) == "arrived" else "from"
+        if end_latest is not None:  # the departure day is not stated, only a range
+            return (f"{verb} {day} until {span_text(end, end_latest)} (left; day not stated)",
+                    span_text(first, end_latest, year=False) + " (range)", False)  # fmt: skip
         return f"{verb} {day} until {day_text(end)} (left)", span_text(first, end, year=False), False
     if presence == PRESENCE_UNDER_WAY:
         return f"dispatched {day}", short, False
     if end is not None and end > (latest or first):  # an event that lasted, e.g. an operation
+        if end_latest is not None:  # it ended (a `left` claim) on a day not stated, only a range
+            return (f"{day} until {span_text(end, end_latest)} (end day not stated)",
+                    span_text(first, end_latest, year=False) + " (range)", False)  # fmt: skip
         return f"{day} until {day_text(end)}", span_text(first, end, year=False), False
     return day, short, False
 
@@ -219,7 +227,10 @@ def record_text(row, country_names: dict[str, str] | None = None) -> RecordText:
     first, latest, end = _day(row.date), _day(getattr(row, "date_latest", None)), _day(getattr(row, "date_end", None))
     if latest is not None and first is not None and latest <= first:
         latest = None
-    when, when_short, is_present = _when(row, first, latest, end)
+    end_latest = _day(getattr(row, "date_end_latest", None))
+    if end_latest is not None and (end is None or end_latest <= end):
+        end_latest = None
+    when, when_short, is_present = _when(row, first, latest, end, end_latest)
     where = _text(row.place) or NOT_STATED
     presence = _text(getattr(row, "presence", ""))
     if kind == "deployment" and presence in (PRESENCE_ANNOUNCED, PRESENCE_UNDER_WAY) and where != NOT_STATED:
@@ -247,6 +258,7 @@ def record_text(row, country_names: dict[str, str] | None = None) -> RecordText:
         first_day=first,
         last_day=latest or first,
         end_day=end,
+        end_latest_day=end_latest,
         is_present=is_present,
         where=where,
         who=", ".join(names),

@@ -37,7 +37,7 @@ EXTRACT_COLUMNS = [
     "personnel", "personnel_note", "purpose", "source", "source_quote", "curation_note",
     # since many sources per record (kept after the columns above, which analysts' scripts use)
     "date_end", "presence", "personnel_announced", "personnel_deployed", "sources", "source_count",
-    "reliability", "conflict", "origin_place", "origin_lat", "origin_lon", "outline_iso3",
+    "reliability", "conflict", "origin_place", "origin_lat", "origin_lon", "outline_iso3", "date_end_latest",
 ]  # fmt: skip
 SOURCE_EXTRACT_COLUMNS = [
     "source_id", "publisher", "origin", "title", "url", "published", "language", "reliability",

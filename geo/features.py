@@ -219,7 +219,8 @@ DISPLAY_COLUMNS = [  # what display_properties reads, and what record_geometries
     "record_id", "kind", "title", "status", "date", "date_latest", "place", "place_id", "geo_precision",
     "outline_iso3", "lat", "lon", "actor_iso3", "participants", "personnel", "personnel_note", "purpose",
     "source", "source_quote", "curation_note", "change", "presence", "personnel_announced",
-    "personnel_deployed", "sources", "source_count", "reliability", "conflict", "date_end",
+    "personnel_deployed", "sources", "source_count", "reliability", "conflict", "date_end", "date_end_latest",
+    "date_status",
 ]  # fmt: skip
 
 

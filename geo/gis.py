@@ -31,7 +31,7 @@ from geo.geometry import WGS84, deployment_routes, record_geometries
 LICENCE = "CC-BY-4.0 (curated facts and citations; basemap outlines: Natural Earth, public domain)"
 INTEGER_COLUMNS = ("personnel", "personnel_announced", "personnel_deployed", "source_count")
 FLOAT_COLUMNS = ("lat", "lon", "origin_lat", "origin_lon")
-DATE_COLUMNS = ("date", "date_latest", "reported_on", "date_end")
+DATE_COLUMNS = ("date", "date_latest", "reported_on", "date_end", "date_end_latest")
 GPKG_LAYERS = {"points": "Point", "areas": "MultiPolygon", "routes": "LineString"}
 
 

@@ -5,7 +5,8 @@
 - a **point** (the kind's map symbol) for a record of one stated day;
 - a **bar** for a span: pale with a dashed rim for a date range whose day is not stated (the
   unknown day lies somewhere inside it), solid for a deployment's presence window (arrival →
-  departure, or → the as-of date while it is still there) and for an event that lasted;
+  departure, or → the as-of date while it is still there) and for an event that lasted; a departure
+  known only as a range ends in a pale range part;
 - the as-of date as a vertical line, and what lies after it shaded as the future;
 - day ticks, with a label each Monday (each day on a short axis, each month on a long one).
 
@@ -100,7 +101,7 @@ def axis_span(texts: list[RecordText], start: dt.date, end: dt.date, as_of: dt.d
     key date is drawn where it belongs, not pinned to the edge)."""
     days = [start, end, as_of]
     for text in texts:
-        days += [day for day in (text.first_day, text.last_day, text.end_day) if day is not None]
+        days += [day for day in (text.first_day, text.last_day, text.end_day, text.end_latest_day) if day is not None]
     return min(days), max(days)
 
 
@@ -117,6 +118,8 @@ def record_mark(text: RecordText, start: dt.date, end: dt.date, as_of: dt.date) 
         segments.append((at(last), at(as_of), "solid"))
     elif text.end_day is not None and text.end_day > last:  # a departure, or the end of an event that lasted
         segments.append((at(last), at(text.end_day), "solid"))
+    if text.end_latest_day is not None and text.end_day is not None and text.end_latest_day > text.end_day:
+        segments.append((at(text.end_day), at(text.end_latest_day), "range"))  # left on a day not stated
     if not segments:
         return Mark(text, at(first), at(first), ())
     return Mark(text, segments[0][0], segments[-1][1], tuple(segments))

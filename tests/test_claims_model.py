@@ -25,6 +25,7 @@ from geo.asof import (
     default_date,
     key_dates,
 )  # fmt: skip
+from geo.display import record_text
 from geo.extract import main as extract_main
 from geo.records import load_dataset
 
@@ -201,6 +202,25 @@ def test_unstated_number_stays_unknown(tmp_path):
         contributions(as_of_view(dataset, day("2026-01-16"))).summary
         == "On the ground: 1 country did not state numbers."
     )
+
+
+def test_a_departure_known_only_as_a_range_stays_a_range(tmp_path):
+    """The tabloid's 'flew home' between the 18th and the 20th: the extract keeps both ends
+    (date_end, date_end_latest) and every surface says the day is not stated, never '18 Jan'."""
+    claims = [row if row[0] != "c5" else [*row[:6], "2026-01-20", "range", *row[8:]] for row in CLAIMS]
+    dataset = load_dataset(make_situation(tmp_path, claims))
+    assert dataset.problems == []
+    dep = as_of_view(dataset, day("2026-01-18")).set_index("record_id").loc["dep-deu"]
+    assert (dep.presence, dep.date_end, dep.date_end_latest) == (PRESENCE_LEFT, day("2026-01-18"), day("2026-01-20"))
+    text = record_text(dep.to_frame().T.reset_index(names="record_id").iloc[0])
+    assert text.when == "arrived 16 Jan 2026 until 18–20 Jan 2026 (left; day not stated)"
+    assert text.when_short == "16–20 Jan (range)"
+    out = tmp_path / "extract.csv"
+    assert extract_main(["--as-of", "2026-01-18", "--data-dir", str(tmp_path / "data"), "-o", str(out)]) == 0
+    (row,) = [
+        r for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))) if r["record_id"] == "dep-deu"
+    ]
+    assert (row["date_end"], row["date_end_latest"]) == ("2026-01-18", "2026-01-20")
 
 
 def test_a_departure_from_the_place_itself_is_not_the_route(tmp_path):

@@ -440,7 +440,7 @@ EXPECTED_EXTRACT_COLUMNS = [
     "place", "lat", "lon", "geo_precision", "country_iso3", "actor_iso3", "participants",
     "personnel", "personnel_note", "purpose", "source", "source_quote", "curation_note",
     "date_end", "presence", "personnel_announced", "personnel_deployed", "sources", "source_count",
-    "reliability", "conflict", "origin_place", "origin_lat", "origin_lon", "outline_iso3",
+    "reliability", "conflict", "origin_place", "origin_lat", "origin_lon", "outline_iso3", "date_end_latest",
 ]  # fmt: skip
 
 

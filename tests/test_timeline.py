@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from geo.asof import as_of_view, key_dates
+from geo.display import record_text
 from geo.timeline import MAX_POINT_LANES, MIN_GAP, assign_lanes, position, timeline_html
 from tests.support.records import frame
 
@@ -87,6 +88,22 @@ def test_a_presence_that_left_runs_from_arrival_to_departure():
     left = {"record_id": "p", "kind": "deployment", "status": "left", "presence": "left",
             "date": D(2026, 1, 3), "date_end": D(2026, 1, 5)}  # fmt: skip
     assert bars(marks(draw(left))["p"]) == [("20.00%", "20.00%", "asm-tl-solid")]
+
+
+def test_a_departure_day_given_as_a_range_ends_the_presence_in_a_pale_part():
+    left = {"record_id": "p", "kind": "deployment", "status": "left", "presence": "left",
+            "date": D(2026, 1, 3), "date_end": D(2026, 1, 5), "date_end_latest": D(2026, 1, 7)}  # fmt: skip
+    assert bars(marks(draw(left))["p"]) == [("20.00%", "20.00%", "asm-tl-solid"), ("40.00%", "20.00%", "asm-tl-range")]
+
+
+def test_an_event_that_ended_on_a_day_not_stated_says_so():
+    (row,) = frame({"record_id": "m", "kind": "mission", "status": "left", "date": D(2026, 1, 19),
+                         "date_end": D(2026, 2, 10), "date_end_latest": D(2026, 2, 14)}).itertuples()  # fmt: skip
+    text = record_text(row)
+    assert (text.when, text.when_short) == (
+        "19 Jan 2026 until 10–14 Feb 2026 (end day not stated)",
+        "19 Jan – 14 Feb (range)",
+    )
 
 
 def test_an_arrival_day_given_as_a_range_stays_pale_then_the_presence_is_solid():
