@@ -126,8 +126,8 @@ def _conflicts(claims: list) -> str:
 
 VIEW_COLUMNS = [
     "record_id", "kind", "title", "summary", "date", "date_latest", "date_precision", "date_end",
-    "date_end_latest", "date_status", "reported_on", "status_reported", "status", "presence", "place_id", "place", "lat", "lon",
-    "geo_precision", "outline_iso3", "country_iso3", "actor_iso3", "participants", "personnel",
+    "date_end_latest", "date_status", "reported_on", "status_reported", "status", "presence", "place_id",
+    "place", "lat", "lon", "geo_precision", "outline_iso3", "country_iso3", "actor_iso3", "participants", "personnel",
     "personnel_announced", "personnel_deployed", "personnel_note", "purpose", "origin_place_id", "origin_place",
     "origin_lat", "origin_lon", "source", "source_quote", "sources", "source_count", "reliability",
     "conflict", "curation_note", "line",

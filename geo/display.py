@@ -173,21 +173,18 @@ def _when(row, first, latest, end, end_latest=None) -> tuple[str, str, bool]:
     short = span_text(first, latest or first, year=False) + (" (range)" if latest else "")
     if presence == PRESENCE_THERE:  # dated by its arrival (geo.asof: arrived claims date a presence)
         return f"arrived {day}, no departure reported", f"from {short}", True
+    if end is not None:  # the end, or the range of days it lies in when only that is known (a `left` claim)
+        until = span_text(end, end_latest) if end_latest else day_text(end)
+        span = span_text(first, end_latest or end, year=False) + (" (range)" if end_latest else "")
     if presence == PRESENCE_LEFT and end is not None:
         # Only an `arrived` claim dates an arrival; a contingent reported only as announced or
         # dispatched and then as left is dated by that earlier report, so it reads "from".
         verb = "arrived" if _text(getattr(row, "date_status", "")) == "arrived" else "from"
-        if end_latest is not None:  # the departure day is not stated, only a range
-            return (f"{verb} {day} until {span_text(end, end_latest)} (left; day not stated)",
-                    span_text(first, end_latest, year=False) + " (range)", False)  # fmt: skip
-        return f"{verb} {day} until {day_text(end)} (left)", span_text(first, end, year=False), False
+        return f"{verb} {day} until {until} (left{'; day not stated' if end_latest else ''})", span, False
     if presence == PRESENCE_UNDER_WAY:
         return f"dispatched {day}", short, False
     if end is not None and end > (latest or first):  # an event that lasted, e.g. an operation
-        if end_latest is not None:  # it ended (a `left` claim) on a day not stated, only a range
-            return (f"{day} until {span_text(end, end_latest)} (end day not stated)",
-                    span_text(first, end_latest, year=False) + " (range)", False)  # fmt: skip
-        return f"{day} until {day_text(end)}", span_text(first, end, year=False), False
+        return f"{day} until {until}" + (" (end day not stated)" if end_latest else ""), span, False
     return day, short, False
 
 

@@ -118,7 +118,7 @@ def record_mark(text: RecordText, start: dt.date, end: dt.date, as_of: dt.date) 
         segments.append((at(last), at(as_of), "solid"))
     elif text.end_day is not None and text.end_day > last:  # a departure, or the end of an event that lasted
         segments.append((at(last), at(text.end_day), "solid"))
-    if text.end_latest_day is not None and text.end_day is not None and text.end_latest_day > text.end_day:
+    if text.end_latest_day is not None:  # set only after end_day (display.record_text)
         segments.append((at(text.end_day), at(text.end_latest_day), "range"))  # left on a day not stated
     if not segments:
         return Mark(text, at(first), at(first), ())
